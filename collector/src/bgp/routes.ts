@@ -85,8 +85,10 @@ export function routeAttributes(
   const other: PathAttribute[] = []
   const seen = new Set<number>()
   for (const a of attributes) {
-    if (a.name === 'MALFORMED' || seen.has(a.code)) continue
+    // The first occurrence decides even when it is malformed: later ones are discarded (RFC 7606 §3(g)).
+    if (seen.has(a.code)) continue
     seen.add(a.code)
+    if (a.name === 'MALFORMED') continue
     if (!FLAT.has(a.code) || a.name === 'UNKNOWN') {
       if (a.code !== 14 && a.code !== 15 && a.code !== 3) other.push(a)
       continue
@@ -205,7 +207,8 @@ export function updateRoutes(
           family: v.family,
           afi: v.afi,
           safi: v.safi,
-          nextHop: v.nextHopRaw ? [v.nextHopRaw] : v.nextHop,
+          // Decoded addresses when there are any (a raw form may sit beside them to keep the octets).
+          nextHop: v.nextHop.length || !v.nextHopRaw ? v.nextHop : [v.nextHopRaw],
           nlri: v.nlri,
         })
     }

@@ -75,6 +75,8 @@ export function u32(r: Reader): number {
 }
 
 export function u64(r: Reader): bigint {
+  // Checked whole, so that a short read reports the field's offset and reads nothing.
+  if (r.pos + 8 > r.end) need(r, 8, 'u64')
   const hi = u32(r)
   const lo = u32(r)
   return (BigInt(hi) << 32n) | BigInt(lo)

@@ -21,6 +21,13 @@ import {
 } from './attribute-list.ts'
 import type { AttributeCodec } from './types.ts'
 
+// ATTR_SET inside ATTR_SET is legitimate (a VPN customer that is itself a
+// provider), but only a few levels deep; a message can nest thousands, and each
+// level is a recursion of the list decoder. Beyond this the ATTR_SET is
+// malformed, before the stack is at risk.
+const MAX_NESTING = 8
+let nesting = 0
+
 export const attrSet: AttributeCodec<'ATTR_SET'> = {
   code: 128,
   name: 'ATTR_SET',
@@ -29,8 +36,21 @@ export const attrSet: AttributeCodec<'ATTR_SET'> = {
   errorKind: 'NOTIFY.UPDATE.OPTIONAL_ATTRIBUTE_ERROR',
   decode(r, ctx) {
     const originAs = u32(r)
+    if (nesting >= MAX_NESTING) {
+      throw new CodecError(
+        'NOTIFY.UPDATE.OPTIONAL_ATTRIBUTE_ERROR',
+        `ATTR_SET nested more than ${MAX_NESTING} deep`,
+        r.pos,
+      )
+    }
     const inner: ProblemLog = { base: 0, list: [] }
-    const attributes = decodeAttributeList(r, ctx, inner)
+    let attributes: ReturnType<typeof decodeAttributeList>
+    nesting++
+    try {
+      attributes = decodeAttributeList(r, ctx, inner)
+    } finally {
+      nesting--
+    }
     const first = inner.list[0]
     if (first) {
       throw new CodecError(

@@ -16,10 +16,14 @@ import { mpUnreachNlri } from './attr-15-mp-unreach-nlri.ts'
 import { extendedCommunities } from './attr-16-extended-communities.ts'
 import { as4Path } from './attr-17-as4-path.ts'
 import { as4Aggregator } from './attr-18-as4-aggregator.ts'
+import { pmsiTunnel } from './attr-22-pmsi-tunnel.ts'
+import { tunnelEncapsulation } from './attr-23-tunnel-encapsulation.ts'
 import { ipv6ExtendedCommunities } from './attr-25-ipv6-extended-communities.ts'
 import { aigp } from './attr-26-aigp.ts'
+import { bgpLs } from './attr-29-bgp-ls.ts'
 import { largeCommunity } from './attr-32-large-community.ts'
 import { otc } from './attr-35-otc.ts'
+import { prefixSid } from './attr-40-prefix-sid.ts'
 import { attrSet } from './attr-128-attr-set.ts'
 import type { AttributeCodec, AttributeName } from './types.ts'
 
@@ -53,10 +57,14 @@ function table(): (AttributeCodec | undefined)[] {
     extendedCommunities,
     as4Path,
     as4Aggregator,
+    pmsiTunnel,
+    tunnelEncapsulation,
     ipv6ExtendedCommunities,
     aigp,
+    bgpLs,
     largeCommunity,
     otc,
+    prefixSid,
     attrSet,
   ] as AttributeCodec[])
   return TABLE

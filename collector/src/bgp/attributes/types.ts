@@ -8,7 +8,11 @@ import type { CodecContext } from '../context.ts'
 import type { ErrorAction, ProblemKind } from '../errors.ts'
 import type { NextHop } from '../nlri/next-hop.ts'
 import type { Nlri } from '../nlri/types.ts'
+import type { PmsiTunnel } from './attr-22-pmsi-tunnel.ts'
+import type { PrefixSid } from './attr-40-prefix-sid.ts'
+import type { BgpLsAttributeTlv } from './bgp-ls/types.ts'
 import type { ExtendedCommunity, Ipv6ExtendedCommunity } from './extended-communities/types.ts'
+import type { TunnelEncapsulation } from './tunnel-encapsulation/types.ts'
 
 export type Origin = 'igp' | 'egp' | 'incomplete'
 
@@ -68,11 +72,18 @@ export interface AttributeValues {
   EXTENDED_COMMUNITIES: readonly ExtendedCommunity[]
   AS4_PATH: readonly AsPathSegment[]
   AS4_AGGREGATOR: Aggregator
+  PMSI_TUNNEL: PmsiTunnel
+  /** RFC 9012 tunnel TLVs (RFC 9830 SR Policy sub-TLVs in tunnel type 15) */
+  TUNNEL_ENCAPSULATION: TunnelEncapsulation
   IPV6_EXTENDED_COMMUNITIES: readonly Ipv6ExtendedCommunity[]
+  /** RFC 9552 §5.3 TLVs, in wire order */
+  BGP_LS: readonly BgpLsAttributeTlv[]
   AIGP: readonly AigpTlv[]
   /** "global:local1:local2" */
   LARGE_COMMUNITY: readonly string[]
   OTC: number
+  /** RFC 8669 / RFC 9252 TLVs */
+  PREFIX_SID: PrefixSid
   ATTR_SET: AttrSet
 }
 

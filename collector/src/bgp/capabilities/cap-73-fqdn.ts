@@ -12,12 +12,13 @@ export const fqdn: CapabilityCodec<'FQDN'> = {
   name: 'FQDN',
   decode(r) {
     const hostname = readShortString(r)
-    const domain = r.pos < r.end ? readShortString(r) : ''
-    return { hostname, domain }
+    // Some speakers send the hostname alone; the domain is then left out, so
+    // that encoding gives back the octets received.
+    return r.pos < r.end ? { hostname, domain: readShortString(r) } : { hostname }
   },
-  size: (v) => shortStringSize(v.hostname) + shortStringSize(v.domain),
+  size: (v) => shortStringSize(v.hostname) + (v.domain === undefined ? 0 : shortStringSize(v.domain)),
   encode(w, v) {
     writeShortString(w, v.hostname)
-    writeShortString(w, v.domain)
+    if (v.domain !== undefined) writeShortString(w, v.domain)
   },
 }

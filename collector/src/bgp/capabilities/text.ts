@@ -1,13 +1,21 @@
 // Length-prefixed UTF-8 strings inside capability values (FQDN, software version).
 
-import { bytes, type Reader, u8 } from '../../wire/reader.ts'
+import { bytes, type Reader, u8, WireError } from '../../wire/reader.ts'
 import { type Writer, w8, wbytes } from '../../wire/writer.ts'
 
-const decoder = new TextDecoder('utf-8', { fatal: false })
+// Fatal: text that is not UTF-8 would come back as U+FFFD and encode to other
+// octets; it is refused instead, so the capability is kept as MALFORMED octets.
+const decoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 
 export function readShortString(r: Reader): string {
-  return decoder.decode(bytes(r, u8(r)))
+  const at = r.pos
+  const b = bytes(r, u8(r))
+  try {
+    return decoder.decode(b)
+  } catch {
+    throw new WireError('invalid', at, `text at offset ${at} is not UTF-8`)
+  }
 }
 
 export function shortStringSize(s: string): number {

@@ -49,7 +49,8 @@ export interface CapabilityValues {
     readonly otherFlags?: number
     readonly staleTime: number
   })[]
-  FQDN: { readonly hostname: string; readonly domain: string }
+  /** `domain` is absent when the speaker sent the hostname alone. */
+  FQDN: { readonly hostname: string; readonly domain?: string }
   SOFTWARE_VERSION: { readonly version: string }
 }
 

@@ -104,13 +104,14 @@ const routeRefresh: MessageCodec<RouteRefreshMessage> = {
   minBody: 4,
   errorKind: 'NOTIFY.ROUTE_REFRESH.INVALID_MESSAGE_LENGTH',
   decode(r) {
+    const afterSafi = r.pos + 4
     const m = decodeRouteRefreshBody(r)
     // RFC 7313 §5: BoRR and EoRR carry nothing after the SAFI.
     if (m.subtype !== 0 && m.orf) {
       throw new CodecError(
         'NOTIFY.ROUTE_REFRESH.INVALID_MESSAGE_LENGTH',
         `${m.subtypeName ?? m.subtype} with trailing octets`,
-        r.pos,
+        afterSafi,
         'session-reset',
       )
     }

@@ -59,6 +59,8 @@ function ipv4Field(r: Reader, ctx: CodecContext, log: ProblemLog, withdraw: bool
       offset,
       `${what}: ${(e as Error).message}`,
     )
+    // Nothing after an unparseable field can be located; it is not "trailing data" too.
+    r.pos = r.end
   }
   return out as IpPrefixNlri[]
 }
@@ -105,6 +107,7 @@ export function decodeUpdateBody(r: Reader, ctx: CodecContext, log: ProblemLog):
   // RFC 7606 §4: lengths that do not fit the message leave nothing to locate.
   const broken = (at: number, reason: string, withdrawn: readonly IpPrefixNlri[] = []): UpdateMessage => {
     report(log, 'NOTIFY.UPDATE.MALFORMED_ATTRIBUTE_LIST', 'session-reset', at, reason)
+    r.pos = r.end
     return { type: 'UPDATE', withdrawn, attributes: [], nlri: [] }
   }
   if (r.end - r.pos < 4) return broken(bodyAt, 'UPDATE shorter than its two length fields')

@@ -10,7 +10,7 @@
 
 import { u8 } from '../../wire/reader.ts'
 import { w8 } from '../../wire/writer.ts'
-import { labelsSize, readLabels, writeLabels } from './labels.ts'
+import { labelsSize, nlriLengthOctet, readLabels, writeLabels } from './labels.ts'
 import { prefixBits, prefixOctets, readPrefixBits, writePrefixBytes } from './prefix.ts'
 import type { FamilyCodec, LabeledNlri } from './types.ts'
 
@@ -31,7 +31,7 @@ export function labeledFamily(afi: 1 | 2, name: string): FamilyCodec<LabeledNlri
     },
     size: (n) => 1 + labelsSize(n) + prefixOctets(n.prefix),
     encode(w, n) {
-      w8(w, labelsSize(n) * 8 + prefixBits(n.prefix, width).bits)
+      w8(w, nlriLengthOctet(labelsSize(n) * 8 + prefixBits(n.prefix, width).bits))
       writeLabels(w, n)
       writePrefixBytes(w, n.prefix, width)
     },

@@ -32,6 +32,18 @@ export function readLabels(r: Reader, bits: number, withdraw: boolean): { labels
   return { labels: usual ? { labels: values } : { labels: values, labelFlags: flags }, bits: left }
 }
 
+/** The NLRI length octet (RFC 8277 §2: bits of labels, RD and prefix); a typed error if it does not fit. */
+export function nlriLengthOctet(bits: number): number {
+  if (bits > 255) {
+    throw new CodecError(
+      'NOTIFY.UPDATE.INVALID_NETWORK_FIELD',
+      `NLRI of ${bits} bits does not fit its length octet`,
+      0,
+    )
+  }
+  return bits
+}
+
 export function labelsSize(l: Labels): number {
   return 3 * l.labels.length
 }

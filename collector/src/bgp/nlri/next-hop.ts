@@ -4,7 +4,8 @@
 //        IPv4 NLRI may carry an IPv6 next hop (RFC 8950), so the length decides.
 //   vpn: the same with an 8-octet RD before each address (RFC 4364 §4.3.2,
 //        RFC 4659 §3.2.1); the RD must be zero and is kept only when it is not.
-//   none/any: the octets carried raw.
+//   none: 0 octets, or an address as for ip (FlowSpec); other lengths raw.
+//   any: the octets carried raw.
 
 import { hexOrThrow, toHex } from '../../wire/hex.ts'
 import { formatIPv4, formatIPv6, parseIP } from '../../wire/ip.ts'
@@ -46,10 +47,17 @@ export function decodeNextHop(kind: NextHopKind, b: Uint8Array, offset: number):
     }
     if (len === 48) {
       const a = [formatIPv6(b, 8), formatIPv6(b, 32)]
-      return isZero(b, 0, 8) && isZero(b, 24, 8) ? { nextHop: a } : { nextHop: a, nextHopRd: formatRD(b, 0) }
+      if (isZero(b, 0, 8) && isZero(b, 24, 8)) return { nextHop: a }
+      // Two different RDs do not fit one nextHopRd: the octets are kept too, and encoded from.
+      const same = toHex(b, 0, 8) === toHex(b, 24, 32)
+      return same ? { nextHop: a, nextHopRd: formatRD(b, 0) } : { nextHop: a, nextHopRaw: toHex(b) }
     }
-  } else if (kind === 'none' && len === 0) {
-    return { nextHop: [] }
+  } else if (kind === 'none') {
+    // RFC 8955 §4: FlowSpec has no next hop (length 0), but speakers send one
+    // for redirect-to-IP (draft-simpson-idr-flowspec-redirect); other lengths stay raw.
+    if (len === 0) return { nextHop: [] }
+    const a = addresses(b, 0, len)
+    return a ? { nextHop: a } : { nextHop: [], nextHopRaw: toHex(b) }
   } else {
     return { nextHop: [], nextHopRaw: toHex(b) }
   }

@@ -2,11 +2,18 @@
 // here is carried raw (raw.ts). Keys are afi * 256 + safi.
 
 import { familyKey } from '../family.ts'
+import { bgpLsFamily } from './bgp-ls/family.ts'
+import { evpnFamily } from './evpn/family.ts'
+import { flowspecFamily } from './flowspec/family.ts'
 import { ipPrefixFamily } from './ip-prefix.ts'
 import { labeledFamily } from './labeled.ts'
+import { mupFamily } from './mup.ts'
+import { mvpnFamily } from './mvpn/family.ts'
 import { rawFamily } from './raw.ts'
 import { rtcFamily } from './rtc.ts'
+import { srPolicyFamily } from './sr-policy.ts'
 import type { FamilyCodec, Nlri } from './types.ts'
+import { vplsFamily } from './vpls.ts'
 import { vpnFamily } from './vpn.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds codecs of every NLRI shape
@@ -24,6 +31,20 @@ const FAMILIES: readonly AnyFamily[] = [
   vpnFamily(1, 129, 'ipv4-vpn-multicast'),
   vpnFamily(2, 129, 'ipv6-vpn-multicast'),
   rtcFamily,
+  bgpLsFamily(71),
+  bgpLsFamily(72),
+  evpnFamily,
+  vplsFamily,
+  mvpnFamily(1, 'ipv4-mvpn'),
+  mvpnFamily(2, 'ipv6-mvpn'),
+  mupFamily(1, 'ipv4-mup'),
+  mupFamily(2, 'ipv6-mup'),
+  flowspecFamily(1, 133, 'ipv4-flowspec'),
+  flowspecFamily(2, 133, 'ipv6-flowspec'),
+  flowspecFamily(1, 134, 'ipv4-flowspec-vpn'),
+  flowspecFamily(2, 134, 'ipv6-flowspec-vpn'),
+  srPolicyFamily(1, 'ipv4-srpolicy'),
+  srPolicyFamily(2, 'ipv6-srpolicy'),
 ]
 
 function build(list: readonly AnyFamily[]): Map<number, AnyFamily> {

@@ -52,7 +52,7 @@ export type Nlri = { readonly pathId?: number } & object
 export type NextHopKind =
   | 'ip' // 4 (IPv4), 16 (IPv6 global), 32 (global + link-local) octets; RFC 4760, RFC 2545, RFC 8950
   | 'vpn' // the same, each address after an 8-octet RD that must be zero; RFC 4364, RFC 4659, RFC 8950
-  | 'none' // no next hop (FlowSpec, RFC 8955 §4: length 0), any other length carried raw
+  | 'none' // no next hop (FlowSpec, RFC 8955 §4: length 0), or 4/16/32 octets read as for 'ip'; others raw
   | 'any' // carried raw: families whose next hop the codec does not interpret
 
 export interface FamilyCodec<N extends Nlri = Nlri> {

@@ -14,7 +14,7 @@ import { formatRD, parseRD } from '../../wire/rd.ts'
 import { bytes, u8 } from '../../wire/reader.ts'
 import { w8, wbytes } from '../../wire/writer.ts'
 import { CodecError } from '../errors.ts'
-import { labelsSize, readLabels, writeLabels } from './labels.ts'
+import { labelsSize, nlriLengthOctet, readLabels, writeLabels } from './labels.ts'
 import { prefixBits, prefixOctets, readPrefixBits, writePrefixBytes } from './prefix.ts'
 import type { FamilyCodec, VpnNlri } from './types.ts'
 
@@ -50,7 +50,7 @@ export function vpnFamily(afi: 1 | 2, safi: number, name: string): FamilyCodec<V
     },
     size: (n) => 1 + labelsSize(n) + 8 + prefixOctets(n.prefix),
     encode(w, n) {
-      w8(w, labelsSize(n) * 8 + 64 + prefixBits(n.prefix, width).bits)
+      w8(w, nlriLengthOctet(labelsSize(n) * 8 + 64 + prefixBits(n.prefix, width).bits))
       writeLabels(w, n)
       wbytes(w, rdBytes(n.rd))
       writePrefixBytes(w, n.prefix, width)

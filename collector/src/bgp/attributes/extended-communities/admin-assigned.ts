@@ -5,12 +5,12 @@
 
 import { formatAdminAssigned, parseAdminAssigned } from '../../../wire/rd.ts'
 import { CodecError } from '../../errors.ts'
-import type { AdminAssignedEc, EcKind } from './types.ts'
+import type { AdminAssignedEc, AdminAssignedName, EcKind } from './types.ts'
 
 const LAYOUT_TYPES = [0x00, 0x01, 0x02, 0x40, 0x41, 0x42]
 
 /** subtype → [name, text prefix] */
-const SUBTYPES: Readonly<Record<number, readonly [string, string]>> = {
+const SUBTYPES: Readonly<Record<number, readonly [AdminAssignedName, string]>> = {
   2: ['route-target', 'target'],
   3: ['route-origin', 'origin'],
   5: ['ospf-domain-id', 'ospf-domain'],

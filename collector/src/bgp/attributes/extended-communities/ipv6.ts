@@ -11,15 +11,22 @@ const SUBTYPES: Readonly<Record<number, readonly [string, string]>> = {
   2: ['route-target', 'target'],
   3: ['route-origin', 'origin'],
   11: ['vrf-route-import', 'rt-import'],
+  12: ['redirect-to-ip', 'redirect-to-ip'], // draft-ietf-idr-flowspec-redirect-ip: local 1 = copy
+  13: ['flowspec-redirect-ipv6', 'redirect'], // RFC 8956 §6 rt-redirect-ipv6
 }
 const TYPES = new Set([0x00, 0x40])
+// Whole (type << 8 | subtype) codes outside that layout: 0x800b is the IPv6
+// redirect of the early flow-spec-v6 drafts, still sent by GoBGP and ExaBGP.
+const CODES: ReadonlyMap<number, readonly [string, string]> = new Map([
+  [0x800b, ['flowspec-redirect-ipv6', 'redirect'] as const],
+])
 const PREFIX_OF = new Map(Object.values(SUBTYPES).map(([name, prefix]) => [name, prefix]))
 
 export function decodeIpv6ExtendedCommunity(b: Uint8Array, off: number): Ipv6ExtendedCommunity {
   const type = b[off]!
   const subtype = b[off + 1]!
-  const sub = SUBTYPES[subtype]
-  if (sub && TYPES.has(type)) {
+  const sub = TYPES.has(type) ? SUBTYPES[subtype] : CODES.get((type << 8) | subtype)
+  if (sub) {
     return {
       type,
       subtype,

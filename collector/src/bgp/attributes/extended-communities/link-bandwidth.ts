@@ -10,6 +10,8 @@ export const linkBandwidth: EcKind<LinkBandwidthEc> = {
   decode(type, subtype, value) {
     const asn = (value[0]! << 8) | value[1]!
     const bandwidth = new DataView(value.buffer, value.byteOffset + 2, 4).getFloat32(0)
+    // A NaN does not keep its bit pattern through a JS number; kept unknown, its octets survive.
+    if (Number.isNaN(bandwidth)) return undefined
     return { type, subtype, name: 'link-bandwidth', asn, bandwidth }
   },
   encode(e) {

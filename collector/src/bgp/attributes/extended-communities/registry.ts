@@ -5,12 +5,22 @@ import { hexOrThrow, toHex } from '../../../wire/hex.ts'
 import { adminAssigned } from './admin-assigned.ts'
 import { color } from './color.ts'
 import { encapsulation } from './encapsulation.ts'
+import { EVPN_EC_KINDS } from './evpn.ts'
+import { FLOWSPEC_EC_KINDS } from './flowspec.ts'
 import { linkBandwidth } from './link-bandwidth.ts'
 import { originValidation } from './origin-validation.ts'
 import type { EcKind, ExtendedCommunity, UnknownEc } from './types.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds kinds of every shape
-const KINDS: readonly EcKind<any>[] = [adminAssigned, linkBandwidth, encapsulation, color, originValidation]
+const KINDS: readonly EcKind<any>[] = [
+  adminAssigned,
+  linkBandwidth,
+  encapsulation,
+  color,
+  originValidation,
+  ...EVPN_EC_KINDS,
+  ...FLOWSPEC_EC_KINDS,
+]
 
 // biome-ignore lint/suspicious/noExplicitAny: see KINDS
 const BY_CODE = new Map<number, EcKind<any>>()

@@ -4,11 +4,25 @@
 // { name: 'unknown', hex } with its type and subtype. `formatExtendedCommunity`
 // gives the one-line text used for display and storage ("target:65000:100").
 
+import type { EvpnEc } from './evpn.ts'
+import type { FlowspecEc } from './flowspec.ts'
+
+export type AdminAssignedName =
+  | 'route-target'
+  | 'route-origin'
+  | 'ospf-domain-id'
+  | 'ospf-route-id'
+  | 'bgp-data-collection'
+  | 'source-as'
+  | 'l2vpn-id'
+  | 'vrf-route-import'
+  | 'vpn-distinguisher'
+
 export interface AdminAssignedEc {
   readonly type: number
   readonly subtype: number
-  /** route-target, route-origin, ospf-domain-id, … (see admin-assigned.ts) */
-  readonly name: string
+  /** see admin-assigned.ts */
+  readonly name: AdminAssignedName
   /** "admin:assigned" in the layout of the type (wire/rd.ts) */
   readonly value: string
 }
@@ -59,6 +73,8 @@ export type ExtendedCommunity =
   | EncapsulationEc
   | ColorEc
   | OriginValidationEc
+  | EvpnEc
+  | FlowspecEc
   | UnknownEc
 
 /** RFC 5701: 20 octets, type, subtype, IPv6 global administrator, 2-octet local administrator. */
