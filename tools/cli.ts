@@ -8,6 +8,8 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./decode.ts')).command,
   bench: async () => (await import('./bench.ts')).command,
+  mrt: async () => (await import('./mrt.ts')).command,
+  synth: async () => (await import('./synth-cmd.ts')).command,
 }
 
 function usage(): string {

@@ -1,0 +1,20 @@
+// The MRT library's public surface (RFC 6396, RFC 8050). Everything outside
+// mrt/ imports from here.
+
+export * from './bgp-legacy.ts'
+export * from './bgp4mp-message.ts'
+export * from './bgp4mp-peer.ts'
+export * from './bgp4mp-state-change.ts'
+export * from './constants.ts'
+export * from './errors.ts'
+export * from './header.ts'
+export * from './igp.ts'
+export * from './input.ts'
+export * from './output.ts'
+export * from './peer-index-table.ts'
+export * from './reader.ts'
+export * from './record.ts'
+export * from './rib.ts'
+export * from './rib-writer.ts'
+export * from './table-dump.ts'
+export * from './updates-writer.ts'
