@@ -188,7 +188,7 @@ export function decodedHead(rec: MrtHeaderFields): MrtDecodedHead {
     type: mrtTypeName(rec.type),
     subtype: mrtSubtypeName(rec.type, rec.subtype),
     timestamp: rec.timestamp,
-    ...(rec.microseconds !== undefined ? { microseconds: rec.microseconds } : {}),
+    microseconds: rec.microseconds,
   }
 }
 
@@ -196,7 +196,8 @@ export function decodedHead(rec: MrtHeaderFields): MrtDecodedHead {
 export function decodeRecord(rec: MrtRecord): MrtDecodedRecord {
   const body = parseRecord(rec)
   try {
-    return { ...decodedHead(rec), ...decodeBody(rec, body) }
+    // Assigned, not spread: a spread of two objects costs more than decoding them.
+    return Object.assign(decodedHead(rec), decodeBody(rec, body))
   } catch (e) {
     throw errorOf(e, rec)
   }
