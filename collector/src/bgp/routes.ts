@@ -60,8 +60,18 @@ export interface UpdateRoutes {
   readonly treatedAsWithdraw: boolean
 }
 
+// Attributes with a field of their own in RouteAttributes (others go to `other`,
+// except NEXT_HOP and the MP attributes, which are part of the announcements).
 const FLAT = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 25, 26, 32, 35])
 
+const NONE: readonly never[] = []
+
+/**
+ * The flat, effective attribute set. Every result has the same shape (absent
+ * fields are undefined, which JSON omits): this runs once per UPDATE on the
+ * ingest path, and objects assembled from conditional spreads cost more than
+ * the decode that produced the attributes.
+ */
 export function routeAttributes(
   attributes: readonly PathAttribute[],
   ctx: Pick<CodecContext, 'asn4'>,
@@ -74,23 +84,36 @@ export function routeAttributes(
   let atomicAggregate = false
   let aggregator: Aggregator | undefined
   let as4Aggregator: Aggregator | undefined
-  let communities: readonly string[] = []
-  let extendedCommunities: readonly ExtendedCommunity[] = []
-  let ipv6ExtendedCommunities: readonly Ipv6ExtendedCommunity[] = []
-  let largeCommunities: readonly string[] = []
+  let communities: readonly string[] = NONE
+  let extendedCommunities: readonly ExtendedCommunity[] = NONE
+  let ipv6ExtendedCommunities: readonly Ipv6ExtendedCommunity[] = NONE
+  let largeCommunities: readonly string[] = NONE
   let originatorId: string | undefined
   let clusterList: readonly string[] | undefined
   let otc: number | undefined
   let aigp: bigint | undefined
-  const other: PathAttribute[] = []
-  const seen = new Set<number>()
+  let other: PathAttribute[] | undefined
+  // Codes seen: a bit per code below 64, a set beyond (as in attribute-list.ts).
+  let seenLo = 0
+  let seenHi = 0
+  let seenRest: Set<number> | undefined
   for (const a of attributes) {
+    const code = a.code
     // The first occurrence decides even when it is malformed: later ones are discarded (RFC 7606 §3(g)).
-    if (seen.has(a.code)) continue
-    seen.add(a.code)
+    if (code < 32) {
+      if (seenLo & (1 << code)) continue
+      seenLo |= 1 << code
+    } else if (code < 64) {
+      if (seenHi & (1 << (code - 32))) continue
+      seenHi |= 1 << (code - 32)
+    } else {
+      seenRest ??= new Set()
+      if (seenRest.has(code)) continue
+      seenRest.add(code)
+    }
     if (a.name === 'MALFORMED') continue
-    if (!FLAT.has(a.code) || a.name === 'UNKNOWN') {
-      if (a.code !== 14 && a.code !== 15 && a.code !== 3) other.push(a)
+    if (!FLAT.has(code) || a.name === 'UNKNOWN') {
+      if (code !== 14 && code !== 15 && code !== 3) (other ??= []).push(a)
       continue
     }
     switch (a.name) {
@@ -146,31 +169,39 @@ export function routeAttributes(
         break
     }
   }
-  const eff = effectivePath(ctx.asn4, asPath, aggregator, as4Path, as4Aggregator)
+  // Only a 2-octet session with AS4_* attributes needs the RFC 6793 merge.
+  const merge = !ctx.asn4 && (as4Path !== undefined || as4Aggregator !== undefined)
+  const eff = merge ? effectivePath(ctx.asn4, asPath, aggregator, as4Path, as4Aggregator) : undefined
   return {
-    ...(origin !== undefined ? { origin } : {}),
-    asPath: eff.asPath,
-    ...(med !== undefined ? { med } : {}),
-    ...(localPref !== undefined ? { localPref } : {}),
+    origin,
+    asPath: eff ? eff.asPath : (asPath ?? NONE),
+    med,
+    localPref,
     atomicAggregate,
-    ...(eff.aggregator ? { aggregator: eff.aggregator } : {}),
+    aggregator: eff ? eff.aggregator : aggregator,
     communities,
     extendedCommunities,
     ipv6ExtendedCommunities,
     largeCommunities,
-    ...(originatorId !== undefined ? { originatorId } : {}),
-    ...(clusterList !== undefined ? { clusterList } : {}),
-    ...(otc !== undefined ? { otc } : {}),
-    ...(aigp !== undefined ? { aigp } : {}),
-    other,
+    originatorId,
+    clusterList,
+    otc,
+    aigp,
+    other: other ?? NONE,
   }
 }
 
+/** Appends NLRI to the list's entry for the family (most UPDATEs have one family: no search then). */
 function addTo(list: FamilyNlri[], family: string, afi: number, safi: number, nlri: readonly Nlri[]): void {
   if (!nlri.length) return
-  const same = list.find((x) => x.family === family)
-  if (same) list[list.indexOf(same)] = { ...same, nlri: [...same.nlri, ...nlri] }
-  else list.push({ family, afi, safi, nlri })
+  for (let i = 0; i < list.length; i++) {
+    const same = list[i]!
+    if (same.family === family) {
+      list[i] = { family, afi, safi, nlri: [...same.nlri, ...nlri] }
+      return
+    }
+  }
+  list.push({ family, afi, safi, nlri })
 }
 
 export function updateRoutes(
@@ -179,11 +210,11 @@ export function updateRoutes(
   ctx: Pick<CodecContext, 'asn4'>,
 ): UpdateRoutes {
   let treatAsWithdraw = false
-  const disabled: string[] = []
+  let disabled: string[] | undefined
   for (const p of problems) {
     if (p.action === 'treat-as-withdraw') treatAsWithdraw = true
-    else if (p.action === 'afi-safi-disable' && p.family && !disabled.includes(p.family))
-      disabled.push(p.family)
+    else if (p.action === 'afi-safi-disable' && p.family && !disabled?.includes(p.family))
+      (disabled ??= []).push(p.family)
   }
   const announce: FamilyAnnouncement[] = []
   const withdraw: FamilyNlri[] = []
@@ -195,12 +226,12 @@ export function updateRoutes(
     if (a.name === 'NEXT_HOP' && nextHop === undefined) nextHop = a.value
     else if (a.name === 'MP_UNREACH_NLRI' && !mpUnreachSeen) {
       mpUnreachSeen = true
-      if (!disabled.includes(a.value.family))
+      if (!disabled?.includes(a.value.family))
         addTo(withdraw, a.value.family, a.value.afi, a.value.safi, a.value.nlri)
     } else if (a.name === 'MP_REACH_NLRI' && !mpReachSeen) {
       mpReachSeen = true
       const v = a.value
-      if (disabled.includes(v.family) || !v.nlri.length) continue
+      if (disabled?.includes(v.family) || !v.nlri.length) continue
       if (treatAsWithdraw) addTo(withdraw, v.family, v.afi, v.safi, v.nlri)
       else
         announce.push({
@@ -220,7 +251,7 @@ export function updateRoutes(
         family: 'ipv4-unicast',
         afi: 1,
         safi: 1,
-        nextHop: nextHop ? [nextHop] : [],
+        nextHop: nextHop ? [nextHop] : NONE,
         nlri: u.nlri,
       })
   }
@@ -228,8 +259,8 @@ export function updateRoutes(
     announce,
     withdraw,
     attributes: routeAttributes(u.attributes, ctx),
-    ...(u.endOfRib ? { endOfRib: u.endOfRib } : {}),
-    disabled,
+    endOfRib: u.endOfRib,
+    disabled: disabled ?? NONE,
     treatedAsWithdraw: treatAsWithdraw,
   }
 }
