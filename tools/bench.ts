@@ -10,6 +10,7 @@ export interface BenchSuite {
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   decode: async () => (await import('../bench/decode.ts')).suite,
+  rib: async () => (await import('../bench/rib.ts')).suite,
   mrt: async () => (await import('../bench/mrt.ts')).suite,
   fuzz: async () => (await import('../bench/fuzz.ts')).suite,
 }
