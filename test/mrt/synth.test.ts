@@ -86,6 +86,21 @@ describe('routelake synth', () => {
     expect(lines.every((l) => l.startsWith('TABLE_DUMP2_AP|1700000000|B|'))).toBe(true)
     expect(new Set(lines.map((l) => l.split('|')[6]))).toEqual(new Set(['1', '2']))
     expect(new Set((await records(ap)).map((r) => r.subtype))).toEqual(new Set([1, 8, 10]))
+    // The entries' attributes (IPv6 with the full MP_REACH_NLRI) decode clean:
+    // the path id is the entry's, not inside the stored attribute (RFC 8050 §4).
+    const { MrtReader, decodeRecord } = await import('../../collector/src/mrt/index.ts')
+    const problems: unknown[] = []
+    for await (const batch of new MrtReader(ap).batches()) {
+      for (const rec of batch) {
+        const d = decodeRecord(rec) as {
+          entries?: { problems?: unknown[]; attributes: { name: string }[] }[]
+        }
+        for (const e of d.entries ?? []) {
+          problems.push(...(e.problems ?? []), ...e.attributes.filter((a) => a.name === 'MALFORMED'))
+        }
+      }
+    }
+    expect(problems).toEqual([])
   })
 
   it.runIf(haveBgpdump)('--updates writes the table as BGP4MP_ET updates, then withdrawals', () => {

@@ -29,7 +29,6 @@
 // is a separate, lazy step.
 
 import {
-  ADD_PATH_ALL_CONTEXT,
   type CodecContext,
   DEFAULT_CONTEXT,
   decodeAttributeList,
@@ -281,9 +280,13 @@ export function decodeStoredAttributes(
   return { attributes, problems, mpReachAbbreviated: true }
 }
 
-export function ribContext(addPath: boolean): CodecContext {
-  return addPath ? ADD_PATH_ALL_CONTEXT : DEFAULT_CONTEXT
-}
+/**
+ * The context of a RIB entry's attributes: 4-octet AS always (RFC 6396
+ * §4.3.4), and no path ids inside them even in the ADDPATH subtypes — RFC 8050
+ * §4 puts the entry's path id in the entry; an MP_REACH_NLRI stored in full
+ * carries its NLRI without one.
+ */
+const RIB_CONTEXT: CodecContext = DEFAULT_CONTEXT
 
 export interface DecodedRibEntry {
   readonly peerIndex: number
@@ -314,7 +317,7 @@ export function decodeRib(
   peers: PeerIndexTable | undefined,
   entriesAt: readonly number[],
 ): DecodedRib {
-  const ctx = ribContext(rec.addPath)
+  const ctx = RIB_CONTEXT
   // One object shape for every entry (absent fields undefined, which JSON
   // omits): conditional spreads here cost more than the attribute decode.
   const entries: DecodedRibEntry[] = []

@@ -3,7 +3,8 @@ import { messageCodec } from '../../../test-support/codecs.ts'
 import { roundTripValue } from '../../../test-support/round-trip.ts'
 import { ASN4, CAPS, sample } from '../../../test-support/samples.ts'
 import { be16, be32, capabilityParameter, message, openBody } from '../../../test-support/wire-builder.ts'
-import { decodeMessage } from './message.ts'
+import { CodecError } from '../errors.ts'
+import { decodeMessage, encodeMessage } from './message.ts'
 import { type OpenMessage, openAsn, openCapabilities } from './open.ts'
 
 function open(name: string): OpenMessage {
@@ -125,6 +126,23 @@ describe('OPEN', () => {
     expect(r.problems.map((p) => [p.kind, p.action, p.offset])).toEqual([
       ['NOTIFY.OPEN.UNSPECIFIC', 'session-reset', 29],
     ])
+  })
+
+  it('optional parameters over 255 octets encode only in the RFC 9072 form', () => {
+    const many = Array.from({ length: 70 }, (_, i) => ({
+      type: 2 as const,
+      capabilities: [{ code: 200 + (i % 50), name: 'UNKNOWN' as const, value: '0102' }],
+    }))
+    const open: OpenMessage = {
+      type: 'OPEN',
+      version: 4,
+      asn: 64500,
+      holdTime: 90,
+      bgpId: '192.0.2.1',
+      parameters: many,
+    }
+    expect(() => messageCodec(ASN4).size(open) && encodeMessage(open, ASN4)).toThrow(CodecError)
+    roundTripValue(messageCodec(ASN4), { ...open, extendedParameters: true })
   })
 
   it('an OPEN shorter than its fixed fields is a bad message length', () => {

@@ -27,6 +27,7 @@ import {
   encodeCapabilityList,
 } from '../capabilities/capability-list.ts'
 import type { Capability } from '../capabilities/types.ts'
+import { CodecError } from '../errors.ts'
 
 export type OptionalParameter =
   | { readonly type: 2; readonly capabilities: readonly Capability[] }
@@ -90,6 +91,14 @@ export function encodeOpenBody(w: Writer, o: OpenMessage): void {
     w8(w, 255)
     w16(w, params)
   } else {
+    // RFC 9072 exists for this: without it the parameters must fit one octet.
+    if (params > 255) {
+      throw new CodecError(
+        'NOTIFY.OPEN.UNSPECIFIC',
+        `optional parameters of ${params} octets need extendedParameters`,
+        w.pos,
+      )
+    }
     w8(w, params)
   }
   for (const p of o.parameters) {
