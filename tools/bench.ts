@@ -10,9 +10,14 @@ export interface BenchSuite {
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   decode: async () => (await import('../bench/decode.ts')).suite,
+  ingest: async () => (await import('../bench/ingest.ts')).suite,
   rib: async () => (await import('../bench/rib.ts')).suite,
   mrt: async () => (await import('../bench/mrt.ts')).suite,
   fuzz: async () => (await import('../bench/fuzz.ts')).suite,
+  export: async () => (await import('../bench/export.ts')).suite,
+  storage: async () => (await import('../bench/storage.ts')).suite,
+  live: async () => (await import('../bench/live.ts')).suite,
+  api: async () => (await import('../bench/api.ts')).suite,
 }
 
 export const command: Command = {

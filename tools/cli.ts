@@ -8,8 +8,11 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./decode.ts')).command,
   bench: async () => (await import('./bench.ts')).command,
+  serve: async () => (await import('./serve.ts')).command,
+  replay: async () => (await import('./replay.ts')).command,
   mrt: async () => (await import('./mrt.ts')).command,
   synth: async () => (await import('./synth-cmd.ts')).command,
+  bmp: async () => (await import('./bmp.ts')).command,
 }
 
 function usage(): string {

@@ -1,0 +1,21 @@
+// The passive BGP speaker's public surface: sessions (listener + peers), the
+// pure FSM and GR helper for those who drive them, and the negotiation helpers.
+
+export * from './clock.ts'
+export * from './collision.ts'
+export * from './framer.ts'
+export * from './fsm.ts'
+export * from './graceful-restart.ts'
+export * from './lean-update.ts'
+export * from './max-prefix.ts'
+export * from './negotiate.ts'
+export * from './open-check.ts'
+export * from './peer.ts'
+export * from './peer-view.ts'
+export * from './route-intake.ts'
+export * from './route-table.ts'
+export * from './sessions.ts'
+export * from './settings.ts'
+export * from './timers.ts'
+export * from './update-errors.ts'
+export * from './withdrawals.ts'
