@@ -17,7 +17,7 @@
 // (the Adj-RIB-In keeps next hops apart) gets one made from `nextHop`.
 
 import type { Writable } from 'node:stream'
-import { parsePrefix } from '../wire/ip.ts'
+import { prefixTextNlri } from '../wire/ip.ts'
 import { MRT_TYPE, TABLE_DUMP_V2_SUBTYPE } from './constants.ts'
 import { RecordFault } from './errors.ts'
 import { writeMrtHeader, writeU16, writeU32 } from './header.ts'
@@ -67,14 +67,9 @@ export interface RibPrefixInput {
 
 /** <length, prefix octets> of an IP prefix text. */
 export function prefixNlri(prefix: string, afi: number): Uint8Array {
-  const p = parsePrefix(prefix)
-  if (!p || p.address.length !== (afi === 1 ? 4 : 16))
-    throw new RecordFault(0, `not an AFI ${afi} prefix: ${prefix}`)
-  const n = (p.length + 7) >> 3
-  const out = new Uint8Array(1 + n)
-  out[0] = p.length
-  out.set(p.address.subarray(0, n), 1)
-  return out
+  const nlri = prefixTextNlri(prefix, afi === 1 ? 4 : 16)
+  if (!nlri) throw new RecordFault(0, `not an AFI ${afi} prefix: ${prefix}`)
+  return nlri
 }
 
 // --- the attribute block of an entry ---------------------------------------------------

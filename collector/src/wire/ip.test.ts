@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { formatIPv6, formatPrefix, maskPrefix, parseIP, parseIPv4, parseIPv6, parsePrefix } from './ip.ts'
+import {
+  formatIPv6,
+  formatPrefix,
+  maskPrefix,
+  parseIP,
+  parseIPv4,
+  parseIPv6,
+  parsePrefix,
+  prefixTextNlri,
+} from './ip.ts'
 
 describe('IPv6 text (RFC 5952)', () => {
   const cases: [string, string][] = [
@@ -50,5 +59,31 @@ describe('IPv4 and prefixes', () => {
     expect(parsePrefix('10.0.0.0/33')).toBeUndefined()
     expect(parsePrefix('2001:db8::/129')).toBeUndefined()
     expect(parsePrefix('2001:db8::/64')?.length).toBe(64)
+  })
+})
+
+describe('prefix text as NLRI octets', () => {
+  it('encodes IPv4 and IPv6 prefixes with only their significant octets', () => {
+    expect(prefixTextNlri('192.0.2.0/24', 4)).toEqual(Uint8Array.of(24, 192, 0, 2))
+    expect(prefixTextNlri('0.0.0.0/0', 4)).toEqual(Uint8Array.of(0))
+    expect(prefixTextNlri('10.1.2.3/32', 4)).toEqual(Uint8Array.of(32, 10, 1, 2, 3))
+    expect(prefixTextNlri('2001:db8:5::/48', 16)).toEqual(Uint8Array.of(48, 0x20, 0x01, 0x0d, 0xb8, 0, 5))
+  })
+  it('refuses what is not a prefix of the width asked for', () => {
+    for (const bad of [
+      '10.0.0.0/33',
+      '10.0.0/8',
+      '10.0.0.0.0/8',
+      '256.0.0.0/8',
+      '10.0.0.0',
+      '10.0.0.0/',
+      'a.b.c.d/8',
+      '1000.0.0.0/8',
+      '10.0.0.0/8x',
+      '::/0',
+    ])
+      expect(prefixTextNlri(bad, 4), bad).toBeUndefined()
+    expect(prefixTextNlri('10.0.0.0/8', 16)).toBeUndefined()
+    expect(prefixTextNlri('2001:db8::/129', 16)).toBeUndefined()
   })
 })

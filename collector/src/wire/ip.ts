@@ -137,6 +137,51 @@ export function parsePrefix(s: string): ParsedPrefix | undefined {
   return { address: addr, length }
 }
 
+/**
+ * <length octet, prefix octets> of a prefix text, as NLRI carry it; undefined for
+ * anything but a prefix of the given width. IPv4 is read by hand: RIB dumps and BMP
+ * route monitoring do it once per prefix of a full table.
+ */
+export function prefixTextNlri(prefix: string, width: 4 | 16): Uint8Array | undefined {
+  if (width === 16) {
+    const p = parsePrefix(prefix)
+    if (p?.address.length !== 16) return undefined
+    const n = (p.length + 7) >> 3
+    const out = new Uint8Array(1 + n)
+    out[0] = p.length
+    out.set(p.address.subarray(0, n), 1)
+    return out
+  }
+  const out = new Uint8Array(5)
+  let octet = 0
+  let value = 0
+  let digits = 0
+  let i = 0
+  for (; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i)
+    if (c === 46 || c === 47) {
+      if (digits === 0 || value > 255 || octet === 4) return undefined
+      out[++octet] = value
+      value = 0
+      digits = 0
+      if (c === 47) break
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      value = value * 10 + (c - 48)
+      digits++
+    } else return undefined
+  }
+  if (octet !== 4 || i === prefix.length) return undefined
+  let len = 0
+  for (i++; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i)
+    if (c < 48 || c > 57 || ++digits > 2) return undefined
+    len = len * 10 + (c - 48)
+  }
+  if (digits === 0 || len > 32) return undefined
+  out[0] = len
+  return out.subarray(0, 1 + ((len + 7) >> 3))
+}
+
 /** Zeroes the host bits of a prefix address in place and returns it. */
 export function maskPrefix(address: Uint8Array, length: number): Uint8Array {
   for (let bit = length; bit < address.length * 8; bit++) {

@@ -17,7 +17,7 @@ import {
   writeBmpMessage,
 } from '../../bmp/index.ts'
 import type { RibRoute } from '../../rib/index.ts'
-import { parsePrefix } from '../../wire/ip.ts'
+import { prefixTextNlri } from '../../wire/ip.ts'
 import { writer } from '../../wire/writer.ts'
 import type { TrackedPeer } from './peers.ts'
 
@@ -124,34 +124,6 @@ export function endOfRib(f: FamilyKey): Uint8Array {
   b[27] = (f >> 8) & 0xff
   b[28] = f & 0xff
   return b
-}
-
-/** <length, prefix octets> of a masked prefix text; IPv4 read by hand (a dump does it a million times). */
-export function prefixNlri(prefix: string, v6: boolean): Uint8Array {
-  if (!v6) {
-    const out = new Uint8Array(5)
-    let octet = 0
-    let value = 0
-    let i = 0
-    for (; i < prefix.length; i++) {
-      const c = prefix.charCodeAt(i)
-      if (c === 46 || c === 47) {
-        out[++octet] = value
-        value = 0
-        if (c === 47) break
-      } else value = value * 10 + (c - 48)
-    }
-    let len = 0
-    for (i++; i < prefix.length; i++) len = len * 10 + (prefix.charCodeAt(i) - 48)
-    out[0] = len
-    return out.subarray(0, 1 + ((len + 7) >> 3))
-  }
-  const p = parsePrefix(prefix)!
-  const n = (p.length + 7) >> 3
-  const out = new Uint8Array(1 + n)
-  out[0] = p.length
-  out.set(p.address.subarray(0, n), 1)
-  return out
 }
 
 interface Group {
@@ -349,10 +321,12 @@ export class RoutePacker {
 function nlriOf(r: RibRoute, family: FamilyKey, addPath: boolean): Uint8Array {
   const afi = family >> 8
   const safi = family & 0xff
-  let body: Uint8Array
-  if ((afi === 1 || afi === 2) && (safi === 1 || safi === 2) && r.prefix !== undefined) {
-    body = prefixNlri(r.prefix, afi === 2)
-  } else {
+  // Unicast and multicast prefixes straight from their text; every other family by its codec.
+  let body =
+    (afi === 1 || afi === 2) && (safi === 1 || safi === 2) && r.prefix !== undefined
+      ? prefixTextNlri(r.prefix, afi === 2 ? 16 : 4)
+      : undefined
+  if (!body) {
     const codec = familyCodec(afi, safi)
     body = new Uint8Array(codec.size(r.nlri as IpPrefixNlri))
     codec.encode(writer(body), r.nlri as IpPrefixNlri)

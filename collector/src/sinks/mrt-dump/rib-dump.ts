@@ -39,7 +39,13 @@ import {
   type Nlri,
   type PathAttribute,
 } from '../../bgp/index.ts'
-import { type MrtOutput, MrtRibWriter, type RibEntryInput, type RibPeer } from '../../mrt/index.ts'
+import {
+  type MrtOutput,
+  MrtRibWriter,
+  prefixNlri,
+  type RibEntryInput,
+  type RibPeer,
+} from '../../mrt/index.ts'
 import type { AttributeSet, PeerId, Rib, RibEntry, RibRoute } from '../../rib/index.ts'
 import { formatPrefix, parsePrefix } from '../../wire/ip.ts'
 import { parseRD } from '../../wire/rd.ts'
@@ -212,34 +218,6 @@ export async function dumpRib(output: MrtOutput, o: RibDumpOptions): Promise<Rib
     }
   }
   return { peers: peers.length, prefixes, entries, records: w.sequence }
-}
-
-/** <length, prefix octets> of a masked prefix text; IPv4 read by hand (a dump does it a million times). */
-function prefixNlri(prefix: string, afi: number): Uint8Array {
-  if (afi === 1) {
-    const out = new Uint8Array(5)
-    let octet = 0
-    let value = 0
-    let i = 0
-    for (; i < prefix.length; i++) {
-      const c = prefix.charCodeAt(i)
-      if (c === 46 || c === 47) {
-        out[++octet] = value
-        value = 0
-        if (c === 47) break
-      } else value = value * 10 + (c - 48)
-    }
-    let len = 0
-    for (i++; i < prefix.length; i++) len = len * 10 + (prefix.charCodeAt(i) - 48)
-    out[0] = len
-    return out.subarray(0, 1 + ((len + 7) >> 3))
-  }
-  const p = parsePrefix(prefix)!
-  const n = (p.length + 7) >> 3
-  const out = new Uint8Array(1 + n)
-  out[0] = p.length
-  out.set(p.address.subarray(0, n), 1)
-  return out
 }
 
 function encodeNlri(codec: ReturnType<typeof familyCodec>, n: Nlri): Uint8Array {
