@@ -48,6 +48,8 @@ live feed (RIS Live protocol on /v1/ws/ and /v1/stream/, docs/live.md):
   --live-max-buffer OCTETS    send buffer before a slow consumer is cut off
                               (default 16777216)
   --live-resume-buffer N      events kept in memory for resumeFrom (default 20000)
+  --live-queue N              events queued before the fan-out; beyond it they are
+                              dropped and subscribers told (default 262144)
   --live-domain DOMAIN        domain suffix a 'host' subscription may carry
 
 ExaBGP-compatible output (ExaBGP 4.x process API JSON lines, docs/live.md):

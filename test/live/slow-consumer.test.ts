@@ -1,7 +1,9 @@
 // A client that stops reading: its send buffer fills (the kernel's, then the
-// collector's), it gets a ris_error saying so and a close 4001, the cut-off is
-// counted, and the clients that keep up get everything.
+// collector's), it gets a ris_error saying so and a close 4001 (the HTTP
+// stream: the ris_error line, then the response ends), the cut-off is counted
+// in /metrics, and the clients that keep up get everything.
 
+import { type IncomingMessage, request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScriptedSpeaker } from '../sessions/scripted-speaker.ts'
@@ -78,9 +80,55 @@ class RawWebSocket {
   }
 }
 
+/** An HTTP stream client that can stop reading (the response is paused: the socket stops too). */
+class PausableStream {
+  readonly lines: string[] = []
+  response: IncomingMessage | undefined
+  readonly ended: Promise<void>
+  private buf = ''
+
+  constructor(url: string, subscribe: unknown) {
+    let done!: () => void
+    this.ended = new Promise((resolve) => {
+      done = resolve
+    })
+    const req = request(url, { headers: { 'X-RIS-Subscribe': JSON.stringify(subscribe) } }, (res) => {
+      this.response = res
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        this.buf += chunk
+        let i = this.buf.indexOf('\n')
+        while (i >= 0) {
+          this.lines.push(this.buf.slice(0, i))
+          this.buf = this.buf.slice(i + 1)
+          i = this.buf.indexOf('\n')
+        }
+      })
+      res.on('end', done)
+      res.on('close', done)
+      res.on('error', done)
+    })
+    req.on('error', done)
+    req.end()
+  }
+}
+
+/** GET /metrics as { "name{labels}": value }. */
+async function metrics(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(url)).text()
+  const out = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue
+    const at = line.lastIndexOf(' ')
+    out.set(line.slice(0, at), Number(line.slice(at + 1)))
+  }
+  return out
+}
+
 describe('slow consumer', () => {
   let lc: LiveCollector
   let slow: RawWebSocket
+  let slowStream: PausableStream
   let fast: RisClient
   let peer: ScriptedSpeaker
   const N = 30_000
@@ -97,19 +145,28 @@ describe('slow consumer', () => {
     )
     fast = await RisClient.connect(lc.ws())
     await fast.subscribe({ type: 'UPDATE', socketOptions: { acknowledge: true } })
-    await eventually(() => lc.collector.live!.stats().subscriptions === 2, 5000, 'both subscriptions')
+    slowStream = new PausableStream(lc.http('/v1/stream/?format=json&client=slow'), {
+      type: 'UPDATE',
+      socketOptions: { includeRaw: true, includeAll: true },
+    })
+    await eventually(() => lc.collector.live!.stats().subscriptions === 3, 5000, 'the subscriptions')
+    await eventually(() => slowStream.response !== undefined, 5000, 'the stream')
     slow.socket.pause()
+    slowStream.response!.pause()
     peer = await establish(lc.bgpPort, PEER_A)
     for (const m of bulk(N, PEER_A.asn, PEER_A.address)) peer.send(m)
-    await eventually(() => lc.collector.live!.stats().slowConsumers === 1, 60_000, 'the cut-off')
+    await eventually(() => lc.collector.live!.stats().slowConsumers === 2, 60_000, 'the cut-offs')
     slow.socket.resume()
+    slowStream.response!.resume()
     await slow.closed
+    await slowStream.ended
     await fast.until(() => fast.data('UPDATE').length === N, 60_000)
   }, 120_000)
 
   afterAll(async () => {
     fast?.ws.terminate()
     slow?.socket.destroy()
+    slowStream?.response?.destroy()
     await peer?.close()
     await lc?.stop()
   })
@@ -132,10 +189,48 @@ describe('slow consumer', () => {
     expect(close.payload.subarray(2).toString()).toBe('slow consumer')
   })
 
-  it('counts the cut-off, and the others get every message', () => {
+  it('the HTTP stream gets the ris_error line, then the response ends', () => {
+    const last = JSON.parse(slowStream.lines.at(-1)!)
+    expect(last).toEqual({
+      type: 'ris_error',
+      data: {
+        message: expect.stringMatching(
+          /^slow consumer: \d+ octets are waiting to be sent, the limit is 1048576; closing the connection$/,
+        ),
+      },
+    })
+    const before = slowStream.lines.slice(0, -1).map((l) => JSON.parse(l) as { type: string })
+    expect(before.every((t) => t.type === 'ris_message')).toBe(true)
+    expect(before.length).toBeGreaterThan(0)
+    expect(before.length).toBeLessThan(N)
+    expect(slowStream.response!.complete).toBe(true)
+  })
+
+  it('counts the cut-offs in /metrics', async () => {
     const st = lc.collector.live!.stats()
-    expect(st.slowConsumers).toBe(1)
-    expect(st.droppedMessages).toBeGreaterThanOrEqual(1)
+    const m = await metrics(lc.http('/metrics'))
+    expect({
+      ws: m.get('routelake_live_clients{transport="websocket"}'),
+      stream: m.get('routelake_live_clients{transport="stream"}'),
+      cut: m.get('routelake_live_slow_consumer_disconnects_total'),
+      lost: m.get('routelake_live_slow_consumer_lost_messages_total'),
+      dropped: m.get('routelake_live_dropped_messages_total'),
+      sent: m.get('routelake_live_messages_total'),
+    }).toEqual({
+      ws: 1,
+      stream: 0,
+      cut: 2,
+      lost: st.droppedMessages,
+      dropped: 0,
+      sent: st.delivered,
+    })
+    expect(st.droppedMessages).toBeGreaterThanOrEqual(2)
+  })
+
+  it('counts the cut-offs, and the others get every message', () => {
+    const st = lc.collector.live!.stats()
+    expect(st.slowConsumers).toBe(2)
+    expect(st.droppedMessages).toBeGreaterThanOrEqual(2)
     expect(st.clients).toEqual({ websocket: 1, stream: 0 })
     expect(fast.data('UPDATE').length).toBe(N)
     expect(lc.logs.some((l) => l.includes('live client cut off'))).toBe(true)

@@ -5,6 +5,7 @@
 // lost, lag) and each sink's own figures. Counters end in _total.
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import type { LiveStats } from '../sinks/live/index.ts'
 import type { ApiContext } from './deps.ts'
 import type { RateLimiter } from './rate-limit.ts'
 
@@ -349,6 +350,51 @@ export function metricsText(ctx: ApiContext, lag: StorageLag, limiter: RateLimit
       'Seconds storage has had events not yet stored (0: caught up)',
       lag.sample(now, pending),
     )
+  }
+
+  // The live feed (docs/live.md): clients, what they were sent, and what they lost.
+  const live = d.sinks?.().find((x) => x.name === 'live')?.figures as LiveStats | undefined
+  if (live) {
+    e.metric('routelake_live_clients', 'gauge', 'Live feed clients connected, by transport', [
+      [{ transport: 'websocket' }, live.clients.websocket],
+      [{ transport: 'stream' }, live.clients.stream],
+    ])
+    e.one('routelake_live_subscriptions', 'gauge', 'Live feed subscriptions', live.subscriptions)
+    e.one('routelake_live_messages_total', 'counter', 'ris_messages sent to live clients', live.delivered)
+    e.one('routelake_live_sent_bytes_total', 'counter', 'Octets of ris_messages sent', live.deliveredBytes)
+    e.one(
+      'routelake_live_slow_consumer_disconnects_total',
+      'counter',
+      'Live clients cut off (4001) because their send buffer passed live-max-buffer',
+      live.slowConsumers,
+    )
+    e.one(
+      'routelake_live_slow_consumer_lost_messages_total',
+      'counter',
+      'Messages slow consumers did not get when they were cut off',
+      live.droppedMessages,
+    )
+    e.one(
+      'routelake_live_dropped_messages_total',
+      'counter',
+      'Messages the live feed dropped for every client because its queue (live-queue) was full',
+      live.queue.dropped,
+    )
+    e.one(
+      'routelake_live_drop_disconnects_total',
+      'counter',
+      'Live clients told of dropped messages and closed (4003)',
+      live.dropClosures,
+    )
+    e.metric('routelake_live_rejected_total', 'counter', 'Live connections and subscriptions refused', [
+      [{ what: 'connection' }, live.rejectedConnections],
+      [{ what: 'subscription' }, live.rejectedSubscriptions],
+    ])
+    e.one('routelake_live_errors_total', 'counter', 'ris_error messages sent', live.errors)
+    e.metric('routelake_live_latency_seconds', 'gauge', 'Decode to client socket write, live messages', [
+      [{ quantile: '0.5' }, live.latency.p50Ms / 1000],
+      [{ quantile: '0.99' }, live.latency.p99Ms / 1000],
+    ])
   }
 
   // Sinks' own figures.

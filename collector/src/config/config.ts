@@ -213,6 +213,7 @@ function apiSettings(get: (k: SettingName) => string | undefined, merged: RawSet
 //   live-max-subscriptions subscriptions per socket
 //   live-max-buffer        octets waiting on a socket before it is cut off as a slow consumer
 //   live-resume-buffer     events kept in memory for resumeFrom when there is no storage (0: none)
+//   live-queue             events waiting in front of the live fan-out before it drops them
 //   live-domain            domain suffix a `host` subscription may carry (rl00.example.net)
 //   exabgp-json            true: ExaBGP 4.x JSON lines on stdout
 //   exabgp-process         a program (command line split at spaces, or a YAML list) fed those lines
@@ -221,6 +222,7 @@ export interface LiveSettings {
   readonly maxSubscriptions?: number
   readonly maxBufferedBytes?: number
   readonly resumeBuffer?: number
+  readonly queue?: number
   readonly domain?: string
 }
 
@@ -245,6 +247,7 @@ function liveSettings(get: (k: SettingName) => string | undefined): LiveSettings
       : {}),
     ...(get('live-max-buffer') !== undefined ? { maxBufferedBytes: n('live-max-buffer', 1024) } : {}),
     ...(get('live-resume-buffer') !== undefined ? { resumeBuffer: n('live-resume-buffer', 0) } : {}),
+    ...(get('live-queue') !== undefined ? { queue: n('live-queue', 1) } : {}),
     ...(get('live-domain') ? { domain: get('live-domain')!.replace(/^\./, '') } : {}),
   }
   return Object.keys(out).length ? out : undefined
@@ -363,6 +366,7 @@ export const SETTINGS = [
   'live-max-subscriptions',
   'live-max-buffer',
   'live-resume-buffer',
+  'live-queue',
   'live-domain',
   'exabgp-json',
   'exabgp-process',

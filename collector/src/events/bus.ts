@@ -16,6 +16,8 @@ export interface SubscribeOptions {
   readonly filter?: (event: BusEvent) => boolean
   /** Called when a handler throws or rejects; the subscription goes on. */
   readonly onError?: (error: unknown, event: BusEvent) => void
+  /** Called with each event dropped because the queue was full (after it was counted). */
+  readonly onDrop?: (event: BusEvent) => void
 }
 
 export interface SubscriptionStats {
@@ -74,6 +76,7 @@ class Queue implements Subscription {
     if (this.options.filter && !this.options.filter(e)) return
     if (this.size === this.capacity) {
       this.dropped++
+      this.options.onDrop?.(e)
       return
     }
     this.ring[(this.head + this.size) % this.capacity] = e

@@ -172,6 +172,53 @@ describe('LiveSink', () => {
     s.close()
   })
 
+  it('tells every subscribed socket about queue drops, where to resume, and closes it with 4003', async () => {
+    const bus = new EventBus()
+    const s = sink(bus, { queue: 8, resumeBuffer: 1000 })
+    const got = new Recorder()
+    const none = new Recorder()
+    const idle = new Recorder()
+    s.subscribe(s.connect(got)!, null)
+    s.subscribe(s.connect(none)!, { prefix: '172.16.0.0/12' })
+    s.connect(idle)
+    // One session read's worth, published at once: 8 are queued, 15 dropped.
+    const events = Array.from({ length: 23 }, (_, i) => update('192.0.2.1', i, `10.0.${i}.0/24`))
+    for (const e of events) bus.publish(e)
+    await settle(bus, s)
+    const firstDropped = events[8]!.timestamp
+    const id = (n: number) => `192.0.2.1-${n.toString(16).padStart(16, '0')}`
+    const error = (resumeFrom: string | number) => ({
+      type: 'ris_error',
+      data: {
+        message:
+          'messages dropped: the queue in front of the live feed (8 events) was full, and 15 messages from ' +
+          `${id(8)} (${new Date(firstDropped / 1000).toISOString()}) on were sent to no client (not all of ` +
+          "them need match this socket's subscriptions); reconnect with socketOptions.resumeFrom " +
+          `${JSON.stringify(resumeFrom)} to get what this socket missed; closing the connection`,
+        dropped: 15,
+        first_id: id(8),
+        resumeFrom,
+      },
+    })
+    const msgs = got.json()
+    expect(msgs.slice(0, 8).map((m) => m.data.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map(id))
+    expect(msgs.slice(8)).toEqual([error(id(7))])
+    expect(got.closedWith).toEqual([4003, 'messages dropped'])
+    // It got nothing: resume from the time of the first message dropped (included).
+    expect(none.json()).toEqual([error(Math.floor(firstDropped / 1000) / 1000)])
+    expect(none.closedWith).toEqual([4003, 'messages dropped'])
+    expect(idle.frames).toEqual([])
+    expect(idle.closedWith).toBeUndefined()
+    const st = s.stats()
+    expect([st.queue.dropped, st.dropClosures, st.clients.websocket, st.subscriptions]).toEqual([15, 2, 1, 0])
+    // The history kept everything: the resume position gives exactly what was missed.
+    const again = new Recorder()
+    s.subscribe(s.connect(again)!, { socketOptions: { resumeFrom: id(7) } })
+    await settle(bus, s)
+    expect(again.json().map((m) => m.data.id)).toEqual(Array.from({ length: 15 }, (_, k) => id(k + 8)))
+    s.close()
+  })
+
   it('costs idle prefix subscribers nothing: they are never looked at', async () => {
     const bus = new EventBus()
     const s = sink(bus)

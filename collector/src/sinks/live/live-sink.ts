@@ -15,6 +15,15 @@
 // is closed with code 4001; the cut-offs and the messages they lost are
 // counted in stats() (/metrics).
 //
+// Drops: when the bus queue in front of the fan-out is full, the bus drops the
+// event for every client at once. The sink notes where in the queue that gap
+// is; when the fan-out has sent everything queued before it, every socket with
+// a subscription gets a ris_error saying how many messages were dropped, from
+// which id, and the resumeFrom position that gets it exactly what it missed
+// (the id of the last message it got), and is closed with code 4003. Which
+// dropped events a socket would have matched is not worked out: the drop runs
+// inside the session's socket read, where it must cost nothing.
+//
 // Resume: `socketOptions.resumeFrom` replays history (history.ts) before the
 // socket goes live. While it replays, live events for the socket are caught;
 // afterwards the caught ones a replay already sent are skipped by per-peer
@@ -33,6 +42,7 @@ import { createMemoryHistory, type MessageHistory, ResumeError, toBusEvent } fro
 import { LatencyHistogram, type LatencySummary } from './latency.ts'
 import { Outgoing, variantOf } from './outgoing.ts'
 import { CLOSE, envelope, PONG, parseClientMessage, risError } from './protocol.ts'
+import { messageId } from './ris-message.ts'
 import {
   DEFAULT_SOCKET_OPTIONS,
   parseSubscribe,
@@ -140,6 +150,8 @@ export class LiveClient implements IndexedClient {
   replayed: Map<string, { t: number; s: number }> | undefined
   /** ris_messages sent to this client. */
   sent = 0
+  /** The event of the last ris_message sent (where a resume after a drop starts). */
+  last: BusEvent | undefined
   /** Has ris_messages held for the next flush. */
   dirty = false
   closed = false
@@ -174,6 +186,8 @@ export interface LiveStats {
   /** Slow consumers cut off, and the messages they did not get. */
   readonly slowConsumers: number
   readonly droppedMessages: number
+  /** Sockets closed (4003) because the bus queue in front of the fan-out dropped messages. */
+  readonly dropClosures: number
   readonly rejectedConnections: number
   readonly rejectedSubscriptions: number
   readonly errors: number
@@ -207,6 +221,10 @@ export class LiveSink {
   private doomed: LiveClient[] = []
   /** Clients with ris_messages held for the next flush. */
   private dirty: LiveClient[] = []
+  /** Events the fan-out has taken from its bus queue. */
+  private taken = 0
+  /** Drops the fan-out has not reached yet: they follow the first `at` events taken. */
+  private gap: { readonly at: number; dropped: number; readonly first: BusEvent } | undefined
   private flushTimer: NodeJS.Timeout | undefined
   private counters = {
     events: 0,
@@ -214,6 +232,7 @@ export class LiveSink {
     deliveredBytes: 0,
     slowConsumers: 0,
     droppedMessages: 0,
+    dropClosures: 0,
     rejectedConnections: 0,
     rejectedSubscriptions: 0,
     errors: 0,
@@ -238,6 +257,7 @@ export class LiveSink {
       filter: () => this.index.size > 0,
       onError: (err) =>
         deps.logger.error('live fan-out failed', { reason: (err as Error).stack ?? String(err) }),
+      onDrop: (e) => this.onDrop(e),
     })
   }
 
@@ -393,7 +413,9 @@ export class LiveSink {
         this.turnOpen = false
       })
     }
+    this.taken++
     this.deliver(e)
+    if (this.gap?.at === this.taken) this.reportGap()
     const spent = performance.now() - this.turnStart
     if (spent > FAN_OUT_BUDGET_MS) {
       this.longTurn ??= this.sub.stats().queued > BACKLOG_EVENTS
@@ -446,6 +468,7 @@ export class LiveSink {
     }
     this.counters.deliveredBytes += t.deliver(o, c.variant)
     c.sent++
+    c.last = o.event
     this.counters.delivered++
     if (!c.dirty) {
       c.dirty = true
@@ -484,6 +507,58 @@ export class LiveSink {
         for (const x of d) this.disconnect(x)
       })
     }
+  }
+
+  // --- drops -------------------------------------------------------------------------
+
+  /** The bus queue was full: the event reached no client. Runs inside publish: kept O(1). */
+  private onDrop(e: BusEvent): void {
+    if (this.gap) this.gap.dropped++
+    // The queue is full: the gap comes after everything in it.
+    else this.gap = { at: this.taken + this.limits.queue, dropped: 1, first: e }
+  }
+
+  /**
+   * The fan-out has sent everything queued before the drops: every socket that
+   * would have been sent them learns it, with where to resume, and is closed.
+   */
+  private reportGap(): void {
+    const g = this.gap!
+    this.gap = undefined
+    const firstId = messageId(g.first.peerAddress, g.first.sequence)
+    const since = new Date(g.first.timestamp / 1000).toISOString()
+    let closed = 0
+    for (const c of [...this.clients]) {
+      if (c.closed || (!c.subs.size && !c.replay)) continue
+      // After its last message (an id excludes itself), or from the first one dropped (a time includes).
+      const resumeFrom = c.last
+        ? messageId(c.last.peerAddress, c.last.sequence)
+        : Math.floor(g.first.timestamp / 1000) / 1000
+      c.closed = true
+      closed++
+      this.counters.errors++
+      c.message(
+        envelope('ris_error', {
+          message:
+            `messages dropped: the queue in front of the live feed (${this.limits.queue} events) was full, and ` +
+            `${g.dropped} messages from ${firstId} (${since}) on were sent to no client (not all of them need ` +
+            `match this socket's subscriptions); reconnect with socketOptions.resumeFrom ` +
+            `${JSON.stringify(resumeFrom)} to get what this socket missed; closing the connection`,
+          dropped: g.dropped,
+          first_id: firstId,
+          resumeFrom,
+        }),
+      )
+      c.transport.flush()
+      c.transport.close(CLOSE.MESSAGES_DROPPED, 'messages dropped')
+      this.disconnect(c)
+    }
+    this.counters.dropClosures += closed
+    this.deps.logger.warn('live feed dropped messages', {
+      dropped: g.dropped,
+      from: firstId,
+      closed,
+    })
   }
 
   // --- resume ------------------------------------------------------------------------

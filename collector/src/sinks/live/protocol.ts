@@ -59,4 +59,6 @@ export const CLOSE = {
   SLOW_CONSUMER: 4001,
   /** Too many sockets from the client's address. */
   TOO_MANY_CONNECTIONS: 4002,
+  /** The fan-out queue was full and dropped messages: resume from the socket's last id. */
+  MESSAGES_DROPPED: 4003,
 } as const

@@ -6,7 +6,8 @@
 // RIS_PEER_STATE). With `includeAll` the same object gains what RIS leaves
 // out: every attribute and every family in the codec's JSON form
 // (docs/json.md), the other communities, LOCAL_PREF, path ids, the RFC 7606
-// problems, and the messages RIS does not show (ROUTE-REFRESH, what we send).
+// problems, and the messages RIS does not show (ROUTE-REFRESH, what we send,
+// UPDATEs of other families alone, every FSM step of a session).
 
 import {
   type Capability,
@@ -51,12 +52,14 @@ const TYPE_BY_CODE: Readonly<Record<number, RisType>> = {
 }
 
 /**
- * What RIS type an event is and whether only includeAll sockets see it;
- * undefined for events the live feed never shows (FSM steps that are neither
- * connected nor down).
+ * What RIS type an event is and whether only includeAll sockets see it
+ * (undefined: never shown; no event is, today). Of the session's FSM
+ * changes, RIS Live's RIS_PEER_STATE knows two: reaching Established
+ * ("connected") and leaving it ("down"); every socket gets those. The other
+ * steps (Idle → Active → OpenSent → OpenConfirm) go to includeAll sockets only.
  */
 export function classify(e: BusEvent): { readonly type: RisType; readonly allOnly: boolean } | undefined {
-  if (e.type === 'state') return e.risState ? { type: 'RIS_PEER_STATE', allOnly: false } : undefined
+  if (e.type === 'state') return { type: 'RIS_PEER_STATE', allOnly: !e.risState }
   const type: RisType = e.message
     ? e.message.type === 'UNKNOWN'
       ? 'UNKNOWN'
@@ -66,12 +69,28 @@ export function classify(e: BusEvent): { readonly type: RisType; readonly allOnl
   if (type === 'ROUTE_REFRESH' || type === 'UNKNOWN') return { type, allOnly: true }
   // An UPDATE that reset the session carries no routes: nothing of it was applied.
   if (type === 'UPDATE' && !e.routes) return { type, allOnly: true }
+  // RIS Live carries unicast only: an UPDATE of other families alone (EVPN, FlowSpec, VPN,
+  // BGP-LS…, or their End-of-RIB) would reach a RIS client as an empty UPDATE.
+  if (type === 'UPDATE' && otherFamiliesOnly(e.routes!)) return { type, allOnly: true }
   if (e.direction === 'sent') return { type, allOnly: type !== 'OPEN' && type !== 'NOTIFICATION' }
   return { type, allOnly: false }
 }
 
 function isUnicast(family: string): boolean {
   return family === 'ipv4-unicast' || family === 'ipv6-unicast'
+}
+
+/** Routes (or an End-of-RIB) of families other than IPv4/IPv6 unicast, and nothing of those two. */
+function otherFamiliesOnly(r: UpdateRoutes): boolean {
+  let other = r.endOfRib !== undefined && !isUnicast(r.endOfRib)
+  for (const list of [r.announce, r.withdraw]) {
+    for (const f of list) {
+      if (!f.nlri.length) continue
+      if (isUnicast(f.family)) return false
+      other = true
+    }
+  }
+  return other
 }
 
 function prefixesOf(nlri: readonly object[], dedupe: boolean): string[] {
@@ -289,7 +308,8 @@ function baseData(e: BusEvent, type: RisType): Data {
     type,
   }
   if (e.type === 'state') {
-    d.state = e.risState
+    // RIS's two values: Established after the change, or not (the FSM names are in fsm_from/fsm_to).
+    d.state = e.risState ?? (e.to === 'Established' ? 'connected' : 'down')
     return d
   }
   const m = e.message
