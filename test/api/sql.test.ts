@@ -17,6 +17,7 @@ import { type ApiFixture, apiWith, startApiFixture } from './fixture.ts'
 
 const testdata = requireTestdata('api sql')
 const GUARD = { database: 'routelake', tables: Object.keys(TABLES) }
+const T = Object.keys(TABLES).join(', ')
 let f: ApiFixture
 
 beforeAll(async () => {
@@ -77,6 +78,11 @@ describe('the SQL guard on its own', () => {
       'SHOW TABLES',
       'SELECT \'INSERT INTO x; DROP TABLE updates\', "prefix" FROM `updates`',
       'SELECT sum(messages) OVER (PARTITION BY peer_address ORDER BY minute) FROM message_counts_1m',
+      "SELECT count() FROM updates WHERE family NOT IN ('ipv4-unicast') AND prefix_length IN (24, 25)",
+      'SELECT count() FROM updates WHERE prefix_length GLOBAL IN (SELECT prefix_length FROM updates LIMIT 1)',
+      'SELECT count() FROM updates WHERE 24 IN (prefix_length, path_id)',
+      'SELECT 1 IN (updates), 1 IN ((routelake.messages))',
+      "SELECT formatReadableSize(sum(length(raw))), deltaSum(sequence), URLHierarchy('http://x/y'), currentDatabase(), version() FROM messages",
     ])
       expect([sql, why(sql)]).toEqual([sql, 'accepted'])
   })
@@ -146,7 +152,218 @@ describe('the SQL guard on its own', () => {
         'database system is not allowed: only routelake (messages, updates, peer_events, message_counts_1m, update_counts_1m)',
       ],
       ["SELECT joinGet('other.t', 'v', 1)", "joinGet() is not allowed: it reads outside Routelake's tables"],
+      [
+        'SELECT 1 IN (information_schema.tables)',
+        `database information_schema is not allowed: only routelake (${T})`,
+      ],
+      ['SELECT 1 IN ((default.updates))', `database default is not allowed: only routelake (${T})`],
+      ['SELECT 1 NOT IN (`default` . updates)', `database default is not allowed: only routelake (${T})`],
+      ['SELECT 1 GLOBAL IN (schema_migrations)', `table schema_migrations is not allowed (tables: ${T})`],
+      ['SELECT in(1, default.updates)', `database default is not allowed: only routelake (${T})`],
+      ['SELECT NOT in(1, (default.updates))', `database default is not allowed: only routelake (${T})`],
+      [
+        'SELECT count() FROM updates WHERE in(1, schema_migrations)',
+        `table schema_migrations is not allowed (tables: ${T})`,
+      ],
+      [
+        'SELECT 24 IN (prefix_length, u.prefix_length) FROM updates AS u',
+        `database u is not allowed: only routelake (${T})`,
+      ],
+      ['SELECT * FROM zeros(10)', `table functions such as zeros() are not allowed; read the tables (${T})`],
+      [
+        "SELECT * FROM generateRandom('a UInt8')",
+        `table functions such as generateRandom() are not allowed; read the tables (${T})`,
+      ],
+      [
+        "SELECT * FROM values('a UInt8', 1)",
+        `table functions such as values() are not allowed; read the tables (${T})`,
+      ],
       ["SELECT dictGet('d', 'a', 1)", "dictGet() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT dictGetString('d', 'a', toUInt64(1))",
+        "dictGetString() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT dictGetOrDefault('d', 'a', 1, 'x')",
+        "dictGetOrDefault() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT dictGetOrNull('d', 'a', 1)",
+        "dictGetOrNull() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT dictGetAll('d', 'a', 1)", "dictGetAll() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT dictGetKeys('d', 'a', 1)",
+        "dictGetKeys() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT dictHas('d', 1)", "dictHas() is not allowed: it reads outside Routelake's tables"],
+      ["SELECT dictIsIn('d', 1, 2)", "dictIsIn() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT dictGetHierarchy('d', 1)",
+        "dictGetHierarchy() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT dictGetChildren('d', 1)",
+        "dictGetChildren() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT dictGetDescendants('d', 1, 0)",
+        "dictGetDescendants() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT DICTGETUINT64('d', 'a', 1)",
+        "DICTGETUINT64() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        'SELECT regionToName(toUInt32(1))',
+        "regionToName() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT joinGetOrNull('other.t', 'v', 1)",
+        "joinGetOrNull() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT hasColumnInTable('system', 'users', 'name')",
+        "hasColumnInTable() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT getMaxTableNameLengthForDatabase('default')",
+        "getMaxTableNameLengthForDatabase() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT getSetting('readonly')", "getSetting() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT getSettingOrDefault('x', 1)",
+        "getSettingOrDefault() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT getServerSetting('path')",
+        "getServerSetting() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT getMergeTreeSetting('index_granularity')",
+        "getMergeTreeSetting() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT getMacro('replica')", "getMacro() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT hostName(), 1', "hostName() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT FQDN()', "FQDN() is not allowed: it reads outside Routelake's tables"],
+      [
+        'SELECT getOSKernelVersion()',
+        "getOSKernelVersion() is not allowed: it reads outside Routelake's tables",
+      ],
+      ['SELECT buildId()', "buildId() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT serverUUID()', "serverUUID() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT tcpPort()', "tcpPort() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT showCertificate()', "showCertificate() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT getClientHTTPHeader('authorization')",
+        "getClientHTTPHeader() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT aiGenerate('hello')", "aiGenerate() is not allowed: it reads outside Routelake's tables"],
+      ["SELECT logTrace('x')", "logTrace() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT generateSerialID('x')",
+        "generateSerialID() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT naiveBayesClassifier('model', 'text')",
+        "naiveBayesClassifier() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT catboostEvaluate('/tmp/m.bin', 1)",
+        "catboostEvaluate() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        'SELECT addressToLine(toUInt64(1))',
+        "addressToLine() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT demangle('x')", "demangle() is not allowed: it reads outside Routelake's tables"],
+      ["SELECT __getScalar('x')", "__getScalar() is not allowed: it reads outside Routelake's tables"],
+      ['SELECT notIn(1, default.updates)', "notIn() is not allowed: it reads outside Routelake's tables"],
+      [
+        'SELECT globalIn(1, default.updates)',
+        "globalIn() is not allowed: it reads outside Routelake's tables",
+      ],
+      ['SELECT nullIn(1, default.updates)', "nullIn() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT * FROM remoteSecure('127.0.0.1', 'default', 'one')",
+        "remoteSecure() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM s3Cluster('c', 'http://x/y', 'CSV')",
+        "s3Cluster() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM hdfs('hdfs://127.0.0.1:9/x', 'CSV', 'a String')",
+        "hdfs() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM mysql('127.0.0.1:9', 'db', 't', 'u', 'p')",
+        "mysql() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM postgresql('127.0.0.1:9', 'db', 't', 'u', 'p')",
+        "postgresql() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT * FROM jdbc('jdbc:x', 't')", "jdbc() is not allowed: it reads outside Routelake's tables"],
+      ["SELECT * FROM odbc('DSN=x', 't')", "odbc() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT * FROM executable('x.sh', 'CSV', 'a String')",
+        "executable() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT * FROM input('a String')", "input() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT * FROM cluster('default', 'default', 'one')",
+        "cluster() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM clusterAllReplicas('default', 'default', 'one')",
+        "clusterAllReplicas() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM merge('routelake', '.*')",
+        "merge() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM fileCluster('c', '/etc/passwd')",
+        "fileCluster() is not allowed: it reads outside Routelake's tables",
+      ],
+      ["SELECT * FROM filesystem('/')", "filesystem() is not allowed: it reads outside Routelake's tables"],
+      [
+        "SELECT * FROM azureBlobStorage('x')",
+        "azureBlobStorage() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM deltaLake('http://x/y')",
+        "deltaLake() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM icebergS3('http://x/y')",
+        "icebergS3() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM paimonLocal('/tmp')",
+        "paimonLocal() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM prometheusQuery('x', 'up')",
+        "prometheusQuery() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM ytsaurus('http://x', 't', 'a String')",
+        "ytsaurus() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM timeSeriesData('t')",
+        "timeSeriesData() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM mergeTreeIndex('routelake', 'updates')",
+        "mergeTreeIndex() is not allowed: it reads outside Routelake's tables",
+      ],
+      [
+        "SELECT * FROM url('http://127.0.0.1:9/', CSV, 'a String')",
+        "url() is not allowed: it reads outside Routelake's tables",
+      ],
       ["SELECT * FROM updates INTO OUTFILE '/tmp/x'", 'INTO (OUTFILE) is not allowed'],
       [
         'SELECT * FROM updates FORMAT Native',
@@ -274,6 +491,79 @@ describe.runIf(testdata)('POST /api/v1/sql on the stored tables', () => {
       'OPTIMIZE TABLE updates FINAL',
       'RENAME TABLE updates TO u2',
       'USE system',
+      // Dictionaries, other tables by name, table functions, the server and the host (issue 8 audit).
+      "SELECT dictGet('d', 'a', 1)",
+      "SELECT dictGetString('d', 'a', toUInt64(1))",
+      "SELECT dictGetOrDefault('d', 'a', 1, 'x')",
+      "SELECT dictGetOrNull('d', 'a', 1)",
+      "SELECT dictGetAll('d', 'a', 1)",
+      "SELECT dictGetKeys('d', 'a', 1)",
+      "SELECT dictHas('d', 1)",
+      "SELECT dictIsIn('d', 1, 2)",
+      "SELECT dictGetHierarchy('d', 1)",
+      "SELECT dictGetChildren('d', 1)",
+      "SELECT dictGetDescendants('d', 1, 0)",
+      "SELECT DICTGETUINT64('d', 'a', 1)",
+      'SELECT regionToName(toUInt32(1))',
+      "SELECT joinGetOrNull('other.t', 'v', 1)",
+      "SELECT hasColumnInTable('system', 'users', 'name')",
+      "SELECT getMaxTableNameLengthForDatabase('default')",
+      "SELECT getSetting('readonly')",
+      "SELECT getSettingOrDefault('x', 1)",
+      "SELECT getServerSetting('path')",
+      "SELECT getMergeTreeSetting('index_granularity')",
+      "SELECT getMacro('replica')",
+      'SELECT hostName(), 1',
+      'SELECT FQDN()',
+      'SELECT getOSKernelVersion()',
+      'SELECT buildId()',
+      'SELECT serverUUID()',
+      'SELECT tcpPort()',
+      'SELECT showCertificate()',
+      "SELECT getClientHTTPHeader('authorization')",
+      "SELECT aiGenerate('hello')",
+      "SELECT logTrace('x')",
+      "SELECT generateSerialID('x')",
+      "SELECT naiveBayesClassifier('model', 'text')",
+      "SELECT catboostEvaluate('/tmp/m.bin', 1)",
+      'SELECT addressToLine(toUInt64(1))',
+      "SELECT demangle('x')",
+      "SELECT __getScalar('x')",
+      'SELECT notIn(1, default.updates)',
+      'SELECT globalIn(1, default.updates)',
+      'SELECT nullIn(1, default.updates)',
+      "SELECT * FROM remoteSecure('127.0.0.1', 'default', 'one')",
+      "SELECT * FROM s3Cluster('c', 'http://x/y', 'CSV')",
+      "SELECT * FROM hdfs('hdfs://127.0.0.1:9/x', 'CSV', 'a String')",
+      "SELECT * FROM mysql('127.0.0.1:9', 'db', 't', 'u', 'p')",
+      "SELECT * FROM postgresql('127.0.0.1:9', 'db', 't', 'u', 'p')",
+      "SELECT * FROM jdbc('jdbc:x', 't')",
+      "SELECT * FROM odbc('DSN=x', 't')",
+      "SELECT * FROM executable('x.sh', 'CSV', 'a String')",
+      "SELECT * FROM input('a String')",
+      "SELECT * FROM cluster('default', 'default', 'one')",
+      "SELECT * FROM clusterAllReplicas('default', 'default', 'one')",
+      "SELECT * FROM merge('routelake', '.*')",
+      "SELECT * FROM fileCluster('c', '/etc/passwd')",
+      "SELECT * FROM filesystem('/')",
+      "SELECT * FROM azureBlobStorage('x')",
+      "SELECT * FROM deltaLake('http://x/y')",
+      "SELECT * FROM icebergS3('http://x/y')",
+      "SELECT * FROM paimonLocal('/tmp')",
+      "SELECT * FROM prometheusQuery('x', 'up')",
+      "SELECT * FROM ytsaurus('http://x', 't', 'a String')",
+      "SELECT * FROM timeSeriesData('t')",
+      "SELECT * FROM mergeTreeIndex('routelake', 'updates')",
+      "SELECT * FROM url('http://127.0.0.1:9/', CSV, 'a String')",
+      'SELECT 1 IN (information_schema.tables)',
+      'SELECT 1 IN ((default.updates))',
+      'SELECT 1 NOT IN (`default` . updates)',
+      'SELECT 1 GLOBAL IN (schema_migrations)',
+      'SELECT in(1, default.updates)',
+      'SELECT NOT in(1, (default.updates))',
+      'SELECT count() FROM updates WHERE in(1, schema_migrations)',
+      'SELECT * FROM zeros(10)',
+      'SELECT * FROM numbers_mt(10)',
     ]
     for (const q of attacks) {
       const res = await post(q)
@@ -281,6 +571,11 @@ describe.runIf(testdata)('POST /api/v1/sql on the stored tables', () => {
       expect([q, res.status, body.error.startsWith('query refused: ')]).toEqual([q, 400, true])
     }
     expect(await counts()).toEqual(before)
+    // IN with a list or a subquery is still a query like any other.
+    const inList = await post(
+      "SELECT count() > 0 AS some FROM updates WHERE family NOT IN ('x') AND prefix_length IN (24, 25) AND prefix_length GLOBAL IN (SELECT prefix_length FROM updates)",
+    )
+    expect([inList.status, SqlResponseSchema.parse(await inList.json()).data]).toEqual([200, [{ some: 1 }]])
     // Not JSON, or no query: refused by validation.
     const notJson = await f.collector.api.request('/api/v1/sql', {
       method: 'POST',

@@ -3,17 +3,34 @@
 // /dev/full, so every write fails with ENOSPC) is not published and its
 // records are counted as lost; a month folder that cannot be created keeps
 // the records in memory, retries with back-off, and writes them all once it
-// can. Retention deletes files older than its days and leaves the rest.
+// can. A scheduled RIB dump that fails is retried a minute later, and a
+// failed or abandoned dump closes its file and leaves no temporary name.
+// Retention deletes files older than its days and leaves the rest.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_CONTEXT, encodeMessage } from '../../collector/src/bgp/index.ts'
+import {
+  DEFAULT_CONTEXT,
+  decodeMessage,
+  encodeMessage,
+  type UpdateMessage,
+  updateRoutes,
+} from '../../collector/src/bgp/index.ts'
 import { type BusEvent, EventBus } from '../../collector/src/events/index.ts'
 import { memoryLogger } from '../../collector/src/log/logger.ts'
 import { readMrt } from '../../collector/src/mrt/index.ts'
-import { createRib } from '../../collector/src/rib/index.ts'
+import { createRib, type Rib } from '../../collector/src/rib/index.ts'
 import { manualClock } from '../../collector/src/session/index.ts'
 import { type MrtDumpOptions, MrtDumpSink, tempPath } from '../../collector/src/sinks/mrt-dump/index.ts'
 import { until } from './support.ts'
@@ -53,7 +70,7 @@ function updateEvent(n: number, timestamp: number): BusEvent {
   }
 }
 
-function setup(start: number, options: Partial<MrtDumpOptions> = {}) {
+function setup(start: number, options: Partial<MrtDumpOptions> = {}, rib: Rib = createRib()) {
   const dir = mkdtempSync(join(tmpdir(), 'routelake-mrt-errors-'))
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
   const clock = manualClock(start)
@@ -61,9 +78,51 @@ function setup(start: number, options: Partial<MrtDumpOptions> = {}) {
   const logger = memoryLogger()
   const sink = new MrtDumpSink(
     { dir, ribIntervalMs: 0, ...options },
-    { bus, rib: createRib(), clock, logger, collectorBgpId: '192.0.2.254', peer: () => undefined },
+    { bus, rib, clock, logger, collectorBgpId: '192.0.2.254', peer: () => ({ asn: 64500 }) },
   )
   return { dir, clock, bus, logger, sink }
+}
+
+/** A RIB of one peer with `n` IPv4 /24s, each UPDATE of 100 prefixes its own attribute set. */
+function ribOf(n: number): Rib {
+  const rib = createRib()
+  const peer = rib.peer('192.0.2.1')
+  for (let k = 0; k * 100 < n; k++) {
+    const m: UpdateMessage = {
+      type: 'UPDATE',
+      withdrawn: [],
+      attributes: [
+        { code: 1, flags: 0x40, name: 'ORIGIN', value: 'igp' },
+        { code: 2, flags: 0x40, name: 'AS_PATH', value: [{ type: 'AS_SEQUENCE', asns: [64500, 65000 + k] }] },
+        { code: 3, flags: 0x40, name: 'NEXT_HOP', value: '192.0.2.1' },
+      ],
+      nlri: Array.from({ length: Math.min(100, n - k * 100) }, (_, j) => ({ prefix: `10.${k}.${j}.0/24` })),
+    }
+    const raw = encodeMessage(m, DEFAULT_CONTEXT)
+    const d = decodeMessage(raw, DEFAULT_CONTEXT)
+    rib.apply(
+      peer,
+      updateRoutes(d.message as UpdateMessage, d.problems, DEFAULT_CONTEXT),
+      raw,
+      DEFAULT_CONTEXT,
+    )
+  }
+  return rib
+}
+
+/** What this process has open under a directory (or at /dev/full), by /proc/self/fd. */
+function openFiles(dir: string): string[] {
+  const out: string[] = []
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`)
+    } catch {
+      continue
+    }
+    if (target.startsWith(dir) || target === '/dev/full') out.push(target)
+  }
+  return out
 }
 
 async function count(path: string): Promise<number> {
@@ -122,6 +181,60 @@ describe('MRT file errors', () => {
     expect(s.pending + s.dropped).toBe(100)
     expect(s.dropped).toBeGreaterThan(0)
     await sink.stop()
+  })
+
+  it('a scheduled RIB dump that fails is retried, succeeds, and leaves no temporary file or open descriptor', async () => {
+    const { dir, clock, logger, sink } = setup(
+      Date.UTC(2024, 0, 15, 7, 59, 0),
+      { ribIntervalMs: 8 * 3_600_000 },
+      ribOf(300),
+    )
+    // The 08:00 dump's temporary name leads to /dev/full: its writes fail with ENOSPC, after the open.
+    mkdirSync(join(dir, '2024.01'), { recursive: true })
+    const final = join(dir, '2024.01/bview.20240115.0800.gz')
+    symlinkSync('/dev/full', tempPath(final))
+    await sink.start()
+    clock.advance(60_000)
+    await until('the failed dump', () => sink.stats().ribDumpErrors === 1)
+    // Its file closed and its temporary name (the link) removed; the retry a minute later, not before.
+    expect([readdirSync(join(dir, '2024.01')), openFiles(dir)]).toEqual([[], []])
+    expect(sink.stats().ribDumps).toBe(0)
+    expect(logger.lines.join('\n')).toMatch(
+      /warn +mrt-dump: RIB dump will be retried path=2024.01\/bview.20240115.0800.gz retryInMs=60000/,
+    )
+    clock.advance(59_000)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(sink.stats().ribDumps).toBe(0)
+    clock.advance(1000)
+    await until('the retried dump', () => sink.stats().ribDumps === 1)
+    await sink.stop()
+    expect([readdirSync(join(dir, '2024.01')), openFiles(dir)]).toEqual([['bview.20240115.0800.gz'], []])
+    let prefixes = 0
+    for await (const r of readMrt(final)) if (r.body?.kind === 'RIB') prefixes++
+    expect(prefixes).toBe(300)
+    const { lastRibDump, lastError, ...stats } = sink.stats()
+    expect([stats.ribDumps, stats.ribDumpErrors, lastRibDump?.path, lastRibDump?.prefixes]).toEqual([
+      1,
+      1,
+      '2024.01/bview.20240115.0800.gz',
+      300,
+    ])
+    expect(lastError).toMatch(/^2024\.01\/bview\.20240115\.0800\.gz: ENOSPC/)
+  })
+
+  it('a RIB dump abandoned when the collector stops closes its file and removes it', async () => {
+    const { dir, sink } = setup(Date.UTC(2024, 0, 15, 12, 0, 0), { sliceMs: 0 }, ribOf(20_000))
+    await sink.start()
+    const dump = sink.dumpRib().then(
+      () => 'written',
+      (e: Error) => e.message,
+    )
+    // Stopped while the dump pauses between slices: it ends at its next pause.
+    await until('the dump under way', () => readdirSync(dir).includes('2024.01'))
+    await sink.stop()
+    expect(await dump).toBe('the collector is stopping')
+    expect([readdirSync(join(dir, '2024.01')), openFiles(dir)]).toEqual([[], []])
+    expect(sink.stats()).toMatchObject({ ribDumps: 0, ribDumpErrors: 0 })
   })
 
   it('retention deletes files older than its days, by the time in their names', async () => {

@@ -9,12 +9,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allFamilies, type CollectorConfig, type PeerConfig } from '../../collector/src/config/config.ts'
 import { memoryLogger } from '../../collector/src/log/logger.ts'
 import { createCollector } from '../../collector/src/main.ts'
 import { readMrt } from '../../collector/src/mrt/index.ts'
 import { manualClock } from '../../collector/src/session/index.ts'
+import type { MrtFileInfo, RibDumpFile } from '../../collector/src/sinks/mrt-dump/index.ts'
 import { formatIP } from '../../collector/src/wire/ip.ts'
 import type { ScriptedSpeaker } from '../sessions/scripted-speaker.ts'
 import {
@@ -30,7 +31,7 @@ import {
 } from './support.ts'
 
 const cleanup: (() => Promise<void> | void)[] = []
-afterEach(async () => {
+afterAll(async () => {
   for (const f of cleanup.splice(0).reverse()) await f()
 })
 
@@ -53,75 +54,96 @@ interface Sent {
   readonly line: string
 }
 
-describe('MRT updates files', () => {
-  it('rotate at interval boundaries with every message in exactly one file, as bgpdump reads them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'routelake-mrt-rotation-'))
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
-    const clock = manualClock(START)
-    const config: CollectorConfig = {
-      host: 'rl-test',
-      asn: 65000,
-      routerId: '192.0.2.254',
-      bgpListen: [{ host: '127.0.0.1', port: 0 }],
-      httpListen: undefined,
-      dataDir: dir,
-      peers: [peer('127.0.0.2', 64500), peer('127.0.0.3', 64501)],
-      logLevel: 'debug',
-      logFormat: 'text',
-      mrtDump: { dir: join(dir, 'mrt'), updatesIntervalMinutes: 5, ribIntervalHours: 8 },
-    }
-    const logger = memoryLogger()
-    const c = createCollector(config, { clock, logger })
-    const { bgp } = await c.start()
-    let stopped = false
-    cleanup.push(() => (stopped ? undefined : c.stop()))
-    const h = {
-      port: bgp[0]!.port,
-      sessions: c.sessions,
-      until: (what: string, cond: () => boolean, t?: number) => until(what, cond, t),
-    }
-    const a = await establish(h, '127.0.0.2', [...UNICAST, ADD_PATH_SEND], { asn: 64500 })
-    a.ctx = ADD_PATH_CTX
-    const b = await establish(h, '127.0.0.3', UNICAST, { asn: 64501, asn2: true })
-    const speakers: ScriptedSpeaker[] = [a, b]
-    cleanup.push(async () => {
-      for (const s of speakers) await s.close()
-    })
-    const paths = (address: string) => c.rib.count(c.rib.peer(address)).paths
-    const sent: Sent[] = []
-    // 30 UPDATEs, one every 20 s from 11:58:20 to 12:08:00: across 12:00 and 12:05.
-    for (let i = 1; i <= 30; i++) {
-      clock.advance(20_000)
-      const at = clock.now()
-      const prefix = `10.${i}.0.0/16`
-      const s = i % 3 === 0 ? b : a
-      const address = s === a ? '127.0.0.2' : '127.0.0.3'
-      const asn = s === a ? 64500 : 64501
-      const before = paths(address)
-      if (i % 10 === 0) {
-        // A withdrawal of the previous prefix of that peer.
-        const old = `10.${i - 3}.0.0/16`
-        s.send(v4withdraw([{ prefix: old, ...(s === a ? { pathId: 1 } : {}) }]))
-        await until(`withdrawal ${i}`, () => paths(address) === before - 1)
-        sent.push({ at, peer: address, line: `W|${address}|${asn}|${old}` })
-      } else {
-        s.send(v4update([{ prefix, ...(s === a ? { pathId: 1 } : {}) }], [asn, 65000 + i]))
-        await until(`update ${i}`, () => paths(address) === before + 1)
-        sent.push({
-          at,
-          peer: address,
-          line: `A|${address}|${asn}|${prefix}|${asn} ${65000 + i}|IGP|192.0.2.1`,
-        })
-      }
-    }
-    // B ends its session: a state change in the last interval.
-    b.send({ type: 'NOTIFICATION', code: 6, subcode: 2, data: '' })
-    await until('B down', () => c.sessions.peer('127.0.0.3')!.state !== 'Established')
-    const rib = await c.mrtDump!.dumpRib(Date.UTC(2024, 0, 15, 12, 8))
-    await c.stop()
-    stopped = true
+/** What the collector wrote: the files it lists, the UPDATEs sent (in order), the RIB dump at the end. */
+interface Written {
+  readonly dir: string
+  readonly files: MrtFileInfo[]
+  readonly sent: Sent[]
+  readonly rib: RibDumpFile
+}
 
-    const files = await c.mrtDump!.list()
+/**
+ * Two sessions on a manual clock (A with ADD-PATH, B a 2-octet session): 30
+ * UPDATEs, one every 20 s from 11:58:20 to 12:08:00, across 12:00 and 12:05;
+ * B goes down; a RIB dump at 12:08; the collector stops.
+ */
+async function write(): Promise<Written> {
+  const dir = mkdtempSync(join(tmpdir(), 'routelake-mrt-rotation-'))
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+  const clock = manualClock(START)
+  const config: CollectorConfig = {
+    host: 'rl-test',
+    asn: 65000,
+    routerId: '192.0.2.254',
+    bgpListen: [{ host: '127.0.0.1', port: 0 }],
+    httpListen: undefined,
+    dataDir: dir,
+    peers: [peer('127.0.0.2', 64500), peer('127.0.0.3', 64501)],
+    logLevel: 'debug',
+    logFormat: 'text',
+    mrtDump: { dir: join(dir, 'mrt'), updatesIntervalMinutes: 5, ribIntervalHours: 8 },
+  }
+  const logger = memoryLogger()
+  const c = createCollector(config, { clock, logger })
+  const { bgp } = await c.start()
+  let stopped = false
+  cleanup.push(() => (stopped ? undefined : c.stop()))
+  const h = {
+    port: bgp[0]!.port,
+    sessions: c.sessions,
+    until: (what: string, cond: () => boolean, t?: number) => until(what, cond, t),
+  }
+  const a = await establish(h, '127.0.0.2', [...UNICAST, ADD_PATH_SEND], { asn: 64500 })
+  a.ctx = ADD_PATH_CTX
+  const b = await establish(h, '127.0.0.3', UNICAST, { asn: 64501, asn2: true })
+  const speakers: ScriptedSpeaker[] = [a, b]
+  cleanup.push(async () => {
+    for (const s of speakers) await s.close()
+  })
+  const paths = (address: string) => c.rib.count(c.rib.peer(address)).paths
+  const sent: Sent[] = []
+  // 30 UPDATEs, one every 20 s from 11:58:20 to 12:08:00: across 12:00 and 12:05.
+  for (let i = 1; i <= 30; i++) {
+    clock.advance(20_000)
+    const at = clock.now()
+    const prefix = `10.${i}.0.0/16`
+    const s = i % 3 === 0 ? b : a
+    const address = s === a ? '127.0.0.2' : '127.0.0.3'
+    const asn = s === a ? 64500 : 64501
+    const before = paths(address)
+    if (i % 10 === 0) {
+      // A withdrawal of the previous prefix of that peer.
+      const old = `10.${i - 3}.0.0/16`
+      s.send(v4withdraw([{ prefix: old, ...(s === a ? { pathId: 1 } : {}) }]))
+      await until(`withdrawal ${i}`, () => paths(address) === before - 1)
+      sent.push({ at, peer: address, line: `W|${address}|${asn}|${old}` })
+    } else {
+      s.send(v4update([{ prefix, ...(s === a ? { pathId: 1 } : {}) }], [asn, 65000 + i]))
+      await until(`update ${i}`, () => paths(address) === before + 1)
+      sent.push({
+        at,
+        peer: address,
+        line: `A|${address}|${asn}|${prefix}|${asn} ${65000 + i}|IGP|192.0.2.1`,
+      })
+    }
+  }
+  // B ends its session: a state change in the last interval.
+  b.send({ type: 'NOTIFICATION', code: 6, subcode: 2, data: '' })
+  await until('B down', () => c.sessions.peer('127.0.0.3')!.state !== 'Established')
+  const rib = await c.mrtDump!.dumpRib(Date.UTC(2024, 0, 15, 12, 8))
+  await c.stop()
+  stopped = true
+  return { dir, files: await c.mrtDump!.list(), sent, rib }
+}
+
+describe('MRT updates files', () => {
+  let w: Written
+  beforeAll(async () => {
+    w = await write()
+  }, 120_000)
+
+  it('rotate at interval boundaries with every message in exactly one file, as our reader reads them', async () => {
+    const { dir, files, sent, rib } = w
     expect(files.map((f) => f.path)).toEqual([
       '2024.01/updates.20240115.1155.gz',
       '2024.01/updates.20240115.1200.gz',
@@ -178,8 +200,10 @@ describe('MRT updates files', () => {
       { file: '2024.01/updates.20240115.1205.gz', peer: '127.0.0.2', from: 6, to: 1, subtype: 5 },
     ])
     expect(rib).toMatchObject({ path: '2024.01/bview.20240115.1208.gz', peers: 1 })
+  })
 
-    if (!haveBgpdump) return
+  it.runIf(haveBgpdump)('are read by bgpdump: the same messages file by file, and the RIB dump', async () => {
+    const { dir, files, sent, rib } = w
     // bgpdump: the same messages and state changes, file by file, path ids where the subtype has them.
     const lines: string[] = []
     for (const f of files.filter((x) => x.kind === 'updates')) {

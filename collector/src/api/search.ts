@@ -14,10 +14,12 @@
 //   family=…  peer=…             narrow the scan
 //
 // The scan walks each peer's routes (peers by address, then families in
-// number order) with the RIB's resumable listing, at most SCAN_BUDGET paths a
-// request; attribute criteria are decided once per interned attribute set.
+// number order) with the RIB's resumable listing, at most SCAN_BUDGET paths
+// and SCAN_TIME_MS of work a request (it runs on the thread the sessions
+// share); attribute criteria are decided once per interned attribute set.
 // A page may hold fewer routes than `limit` and still carry a cursor: the
-// rest of the RIB remains to be searched.
+// rest of the RIB remains to be searched. Path regexes run on V8's
+// linear-time engine, their complexity bounded (path-regex.ts).
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { FlowspecNlri } from '../bgp/index.ts'
@@ -44,11 +46,15 @@ import {
   parseLimit,
   parsePrefixParam,
 } from './params.ts'
+import { compilePathRegex } from './path-regex.ts'
 import { asPathText, peerNames, routeDto } from './route-view.ts'
 import { errorResponses, params, SearchResponseSchema } from './schemas.ts'
 
 /** Paths looked at per request, at most. */
 export const SCAN_BUDGET = 250_000
+
+/** Milliseconds of scanning per request, at most (checked after each path). */
+export const SCAN_TIME_MS = 100
 
 const route = createRoute({
   method: 'get',
@@ -98,43 +104,6 @@ interface Criteria {
 
 function pathElements(r: RibRoute): PathElement[] {
   return flattenPath(r.attributes.attributes.asPath).map((e) => (typeof e === 'number' ? e : normalSet(e)))
-}
-
-/** Refuses what can make a regular expression take exponential time: nested quantifiers, backreferences. */
-function safeRegex(text: string): RegExp {
-  if (text.length > 200) throw badRequest('pathRegex: at most 200 characters')
-  if (/\\[1-9]|\\k</.test(text)) throw badRequest('pathRegex: backreferences are not allowed')
-  // A quantified group that itself holds a quantifier: (a+)+, (a*b?)*, (x{2,}){3}.
-  const stack: boolean[] = []
-  let quantified = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (ch === '\\') {
-      i++
-      continue
-    }
-    if (ch === '[') {
-      const close = text.indexOf(']', i + 1)
-      if (close > 0) i = close
-      continue
-    }
-    if (ch === '(') {
-      stack.push(quantified)
-      quantified = false
-    } else if (ch === ')') {
-      const inner = quantified
-      quantified = stack.pop() ?? false
-      const next = text[i + 1]
-      if (inner && (next === '*' || next === '+' || next === '{' || next === '?'))
-        throw badRequest('pathRegex: a quantified group may not hold a quantifier (nested quantifiers)')
-      if (inner) quantified = true
-    } else if (ch === '*' || ch === '+' || ch === '{' || ch === '?') quantified = true
-  }
-  try {
-    return new RegExp(text.replace(/_/g, '(?:^|$| )'))
-  } catch (e) {
-    throw badRequest(`pathRegex: ${(e as Error).message}`)
-  }
 }
 
 function communityMatcher(text: string): (c: string) => boolean {
@@ -199,7 +168,8 @@ function criteria(q: Query): Criteria {
     attributes.push((r) => matchPath(p, pathElements(r)))
   }
   if (q.pathRegex !== undefined) {
-    const re = safeRegex(q.pathRegex)
+    const re = compilePathRegex(q.pathRegex)
+    if (typeof re === 'string') throw badRequest(`pathRegex: ${re}`)
     text.pathRegex = q.pathRegex
     attributes.push((r) => re.test(asPathText(r.attributes.attributes.asPath)))
   }
@@ -331,6 +301,7 @@ export function registerSearch(app: OpenAPIHono, ctx: ApiContext): void {
     }
     const out: RouteDto[] = []
     let scanned = 0
+    const deadline = performance.now() + SCAN_TIME_MS
     let next: Position | undefined
     scan: for (const s of streams(rib, crit.families, peer, from)) {
       let cursor = s.cursor
@@ -350,7 +321,7 @@ export function registerSearch(app: OpenAPIHono, ctx: ApiContext): void {
           const r = page.routes[i]!
           scanned++
           if (crit.nlri.every((f) => f(r)) && attributesMatch(r)) out.push(routeDto(r, names))
-          if (out.length === limit || scanned >= SCAN_BUDGET) {
+          if (out.length === limit || scanned >= SCAN_BUDGET || performance.now() > deadline) {
             // Where the next request goes on: after this route (the cursor of a page that ends here),
             // or with the next family when this one has no more routes.
             const after =

@@ -10,7 +10,10 @@
 //  - a table that is not one of ours, any other database (system.*, …), and
 //    table functions (file(), url(), remote(), s3(), …) wherever a table goes;
 //  - functions that reach outside the tables: file(), url(), joinGet(),
-//    dictGet(), model evaluation, filesystem figures …;
+//    every dictionary function (dict*), settings, model evaluation, AI
+//    requests, filesystem figures, the host's names …; and a table read by
+//    name after IN, `x IN (db.t)` or as the function `in(x, db.t)`, is
+//    checked like one after FROM;
 //  - SETTINGS (settings changes), FORMAT and INTO OUTFILE clauses, SET, and
 //    the keywords of writes and administration (INSERT, ALTER, DROP, SYSTEM …)
 //    anywhere outside a string;
@@ -210,32 +213,20 @@ const DENIED = new Map<string, string>([
 /**
  * Functions refused anywhere (lower case): table functions that reach files,
  * URLs, other servers or databases, and functions that read outside our
- * tables or describe the host.
+ * tables, reach out of the server, write, or describe the host. The names
+ * are ClickHouse 26's (system.functions and system.table_functions, read
+ * from the embedded engine); DENIED_PREFIXES covers their families,
+ * including members later releases add.
  */
 const DENIED_FUNCTIONS = new Set(
   [
+    // Table functions (refused wherever a table goes anyway; named for a clearer reason).
     'file',
     'url',
     'urlCluster',
-    'remote',
-    'remoteSecure',
-    's3',
-    's3Cluster',
     'gcs',
     'oss',
     'cosn',
-    'azureBlobStorage',
-    'azureBlobStorageCluster',
-    'hdfs',
-    'hdfsCluster',
-    'iceberg',
-    'icebergS3',
-    'icebergAzure',
-    'icebergHDFS',
-    'icebergLocal',
-    'deltaLake',
-    'deltaLakeAzure',
-    'hudi',
     'mysql',
     'postgresql',
     'sqlite',
@@ -244,42 +235,126 @@ const DENIED_FUNCTIONS = new Set(
     'jdbc',
     'odbc',
     'input',
-    'cluster',
-    'clusterAllReplicas',
     'executable',
     'executablePool',
     'dictionary',
     'merge',
-    'mergeTreeIndex',
-    'mergeTreeProjection',
     'loop',
     'view',
     'viewIfPermitted',
     'viewExplain',
     'fuzzJSON',
     'fuzzQuery',
+    'ytsaurus',
+    'arrowstream',
+    'eval',
+    'timeSeriesData',
+    'timeSeriesMetrics',
+    'timeSeriesSamples',
+    'timeSeriesSelector',
+    'timeSeriesTags',
+    'iceberg',
+    'icebergS3',
+    'icebergS3Cluster',
+    'icebergAzure',
+    'icebergAzureCluster',
+    'icebergHDFS',
+    'icebergHDFSCluster',
+    'icebergLocal',
+    'icebergLocalCluster',
+    'icebergCluster',
+    // Other tables read by name: a Join engine table, a table's columns, another database's limits.
     'joinGet',
     'joinGetOrNull',
-    'dictGet',
     'hasColumnInTable',
+    'getMaxTableNameLengthForDatabase',
+    // IN as a function takes a table as its second argument (`in` itself: see checkIn).
+    'notIn',
+    'globalIn',
+    'globalNotIn',
+    'nullIn',
+    'notNullIn',
+    'globalNullIn',
+    'globalNotNullIn',
+    'inIgnoreSet',
+    'notInIgnoreSet',
+    'globalInIgnoreSet',
+    'globalNotInIgnoreSet',
+    'nullInIgnoreSet',
+    'notNullInIgnoreSet',
+    'globalNullInIgnoreSet',
+    'globalNotNullInIgnoreSet',
+    // Models and files on the server, requests to an AI provider, Keeper writes, the server log.
     'catboostEvaluate',
     'modelEvaluate',
     'naiveBayesClassifier',
-    'filesystemAvailable',
-    'filesystemCapacity',
-    'filesystemUnreserved',
-    'getSetting',
-    'getSettingOrDefault',
-    'getServerSetting',
-    'getMergeTreeSetting',
+    'generateSerialID',
+    'logTrace',
+    // The server's configuration, settings and identity, the host, its files and the client's headers.
+    'getMacro',
+    'getClientHTTPHeader',
+    'showCertificate',
+    'hostName',
+    'fqdn',
+    'getOSKernelVersion',
+    'buildId',
+    'serverUUID',
+    'displayName',
+    'tcpPort',
+    'zookeeperSessionUptime',
     'currentProfiles',
     'currentRoles',
     'enabledProfiles',
     'enabledRoles',
     'defaultProfiles',
     'defaultRoles',
+    // Introspection: the server binary's symbols and threads.
+    'demangle',
+    'tid',
   ].map((f) => f.toLowerCase()),
 )
+
+/**
+ * Prefixes (lower case) of refused families: every dictionary function
+ * (dictGet, dictGetString, dictGetOrDefault, dictHas, dictIsIn,
+ * dictGetHierarchy, dictGetChildren, dictGetDescendants…), the embedded
+ * dictionaries (regionToName…), the table functions of object stores, data
+ * lakes and clusters (remote, remoteSecure, s3, s3Cluster, hdfs, cluster,
+ * clusterAllReplicas, deltaLake…, hudi…, paimon…, azureBlobStorage…,
+ * mergeTreeIndex…, prometheusQuery…), files (file, fileCluster,
+ * filesystemAvailable…), settings (getSetting, getServerSetting,
+ * getMergeTreeSetting…), AI requests (aiGenerate…), machine-learning models,
+ * introspection (addressToLine…), and ClickHouse's internal functions (`__`).
+ */
+const DENIED_PREFIXES = [
+  'dict',
+  'region',
+  'remote',
+  's3',
+  'hdfs',
+  'cluster',
+  'azureblob',
+  'deltalake',
+  'hudi',
+  'paimon',
+  'mergetree',
+  'prometheus',
+  'file',
+  'getsetting',
+  'getserver',
+  'getmergetree',
+  'ai',
+  'naivebayes',
+  'catboost',
+  'address',
+  '__',
+]
+
+/** The function named (any case) is refused. */
+export function deniedFunction(name: string): boolean {
+  const n = name.toLowerCase()
+  return DENIED_FUNCTIONS.has(n) || DENIED_PREFIXES.some((p) => n.startsWith(p))
+}
 
 /** Clause keywords that end a FROM list (where a comma no longer introduces a table). */
 const ENDS_FROM_LIST = new Set([
@@ -431,6 +506,96 @@ export function guardSql(text: string, options: GuardOptions): GuardedSql {
   return { sql, kind }
 }
 
+function isPunct(t: Token | undefined, value: string): boolean {
+  return t?.kind === 'punct' && t.value === value
+}
+
+/** The index of the ')' or ']' closing the bracket at `open`, or -1. */
+function closing(t: readonly Token[], open: number): number {
+  let depth = 0
+  for (let j = open; j < t.length; j++) {
+    if (isPunct(t[j], '(') || isPunct(t[j], '[')) depth++
+    else if ((isPunct(t[j], ')') || isPunct(t[j], ']')) && --depth === 0) return j
+  }
+  return -1
+}
+
+/** A name or db.name alone, in any number of parentheses: what ClickHouse reads as a table after IN. */
+function bareName(item: readonly Token[]): { db?: string; table: string } | undefined {
+  let a = 0
+  let b = item.length
+  while (b - a >= 2 && isPunct(item[a], '(') && closing(item.slice(0, b), a) === b - 1) {
+    a++
+    b--
+  }
+  const x = item.slice(a, b)
+  if (x.length === 1 && isName(x[0])) return { table: nameOf(x[0]!) }
+  if (x.length === 3 && isName(x[0]) && isPunct(x[1], '.') && isName(x[2]))
+    return { db: nameOf(x[0]!), table: nameOf(x[2]!) }
+  return undefined
+}
+
+/** Words after which an expression starts (so a following `in(` is the function, not the operator). */
+const EXPRESSION_STARTS = new Set([
+  ...STRUCTURAL,
+  'OFFSET',
+  'STEP',
+  'TO',
+  'SAMPLE',
+  'TOP',
+  'FILL',
+  'DIV',
+  'MOD',
+  'ESCAPE',
+  'SOME',
+  'PARTITION',
+  'ROWS',
+  'RANGE',
+  'PRECEDING',
+  'FOLLOWING',
+  'FETCH',
+  'FIRST',
+  'NEXT',
+  'INTERPOLATE',
+])
+
+function endsOperand(t: Token | undefined): boolean {
+  if (!t) return false
+  if (t.kind === 'punct') return t.value === ')' || t.value === ']'
+  if (t.kind === 'word') return !EXPRESSION_STARTS.has(t.value)
+  return true
+}
+
+/**
+ * `IN (` at `at`: ClickHouse reads a name alone in the parentheses as a
+ * table (`x IN (db.t)`, `x IN ((t))`), and the function form `in(x, db.t)`
+ * reads its second argument so: both are checked as tables. A tuple's names
+ * after the operator are columns (`x IN (a, b)`).
+ */
+function checkIn(t: readonly Token[], at: number, o: GuardOptions, ctes: ReadonlySet<string>): void {
+  const open = at + 1
+  const close = closing(t, open)
+  if (close < 0) return
+  const items: Token[][] = [[]]
+  let depth = 0
+  for (let j = open + 1; j < close; j++) {
+    const x = t[j]!
+    if (isPunct(x, '(') || isPunct(x, '[')) depth++
+    else if (isPunct(x, ')') || isPunct(x, ']')) depth--
+    if (depth === 0 && isPunct(x, ',')) items.push([])
+    else items[items.length - 1]!.push(x)
+  }
+  let before = at - 1
+  while (isWord(t[before], 'NOT') || isWord(t[before], 'GLOBAL')) before--
+  const operator = endsOperand(t[before])
+  const target =
+    items.length === 1 ? bareName(items[0]!) : items.length === 2 ? bareName(items[1]!) : undefined
+  if (!target) return
+  // After the operator, the second of two names is a column, unless db.name (refused as another database).
+  if (items.length === 2 && operator && target.db === undefined) return
+  checkTable(target.db, target.table, o, ctes)
+}
+
 function checkTable(db: string | undefined, table: string, o: GuardOptions, ctes: ReadonlySet<string>): void {
   if (db !== undefined && db !== o.database)
     refuse(`database ${db} is not allowed: only ${o.database} (${o.tables.join(', ')})`)
@@ -467,7 +632,7 @@ function checkSelect(t: readonly Token[], from: number, o: GuardOptions): void {
       if (why) refuse(why)
     }
     const next = t[i + 1]
-    if (isName(tok) && next?.value === '(' && DENIED_FUNCTIONS.has(nameOf(tok).toLowerCase())) {
+    if (isName(tok) && next?.value === '(' && deniedFunction(nameOf(tok))) {
       refuse(`${nameOf(tok)}() is not allowed: it reads outside Routelake's tables`)
     }
     if (expectTable) {
@@ -517,6 +682,7 @@ function checkSelect(t: readonly Token[], from: number, o: GuardOptions): void {
     } else if (tok.value === 'IN') {
       // x IN table, x IN db.table (a subquery or a list starts with '(').
       if (isName(next) && t[i + 2]?.value !== '(') expectTable = true
+      else if (isPunct(next, '(')) checkIn(t, i, o, ctes)
     }
   }
   if (expectTable) refuse('a table is missing at the end of the query')

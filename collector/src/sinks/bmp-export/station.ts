@@ -447,7 +447,8 @@ export class BmpStation {
         }
         if (!current()) continue
         const timeUs = this.shared.clock.nowMicros()
-        for (const f of p.families) writeRouteMonitoring(this.out, p, true, timeUs, endOfRib(f))
+        // The session's AS number size, so that the A flag (RFC 7854 §4.2) is that of its live messages.
+        for (const f of p.families) writeRouteMonitoring(this.out, p, p.asn4, timeUs, endOfRib(f))
         this.wrote()
       }
       this.flush()

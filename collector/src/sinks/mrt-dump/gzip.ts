@@ -67,6 +67,8 @@ export class ParallelGzip extends Writable {
 
   /** Writes finished members in order; releases the held write once there is room again. */
   private pump(): void {
+    // Destroyed (an error, an abandoned file): members still being compressed are dropped.
+    if (this.destroyed) return
     while (this.jobs.length && !this.destBlocked) {
       const head = this.jobs[0]!
       if (head.error) {

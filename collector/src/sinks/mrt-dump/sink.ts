@@ -18,7 +18,8 @@
 // Optional retention deletes files older than D days (by the time in their
 // names), at start and at most hourly after.
 
-import { mkdir, open, rm, stat } from 'node:fs/promises'
+import type { WriteStream } from 'node:fs'
+import { type FileHandle, mkdir, open, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { type CodecContext, familyKey } from '../../bgp/index.ts'
@@ -105,6 +106,16 @@ const STATE_NUMBER: Readonly<Record<SessionState, number>> = {
 const IPV4_UNICAST = familyKey(1, 1)
 const HOUR = 3_600_000
 
+/** Ends an abandoned file stream and closes its handle; resolves once the descriptor is closed. */
+async function discard(file: WriteStream | undefined, h: FileHandle | undefined): Promise<void> {
+  if (file && !file.closed) {
+    const closed = new Promise<void>((resolve) => file.once('close', () => resolve()))
+    file.destroy()
+    await closed
+  }
+  await h?.close().catch(() => {})
+}
+
 /** The UPDATE carries NLRI of a family whose path ids the session negotiated (scanning the raw octets). */
 export function usesAddPath(raw: Uint8Array, ctx: CodecContext): boolean {
   if (raw.length < 23) return false
@@ -136,6 +147,7 @@ export class MrtDumpSink {
   private readonly subscription: Subscription
   private readonly sessions = new Map<string, MrtSessionHeader>()
   private ribTimer: TimerHandle | undefined
+  private ribRetryTimer: TimerHandle | undefined
   private dumping: Promise<RibDumpFile> | undefined
   private stopping = false
   private lastRetention = -Infinity
@@ -213,7 +225,9 @@ export class MrtDumpSink {
     this.stopping = true
     this.subscription.close()
     if (this.ribTimer) this.deps.clock.clearTimer(this.ribTimer)
+    if (this.ribRetryTimer) this.deps.clock.clearTimer(this.ribRetryTimer)
     this.ribTimer = undefined
+    this.ribRetryTimer = undefined
     await this.dumping?.catch(() => {})
     await this.updates.close()
   }
@@ -325,7 +339,10 @@ export class MrtDumpSink {
           path: relativePath('bview', at),
           retryInMs: wait,
         })
-        this.deps.clock.setTimer(wait, () => void this.scheduledDump(at, attempt + 1))
+        this.ribRetryTimer = this.deps.clock.setTimer(wait, () => {
+          this.ribRetryTimer = undefined
+          void this.scheduledDump(at, attempt + 1)
+        })
       }
     }
   }
@@ -336,21 +353,25 @@ export class MrtDumpSink {
     const tmp = tempPath(final)
     const t0 = performance.now()
     let failure: Error | undefined
+    let h: FileHandle | undefined
+    let file: WriteStream | undefined
+    let gz: ParallelGzip | undefined
     try {
       await mkdir(dirname(final), { recursive: true })
-      const h = await open(tmp, 'w')
-      const file = h.createWriteStream()
+      h = await open(tmp, 'w')
+      const f = h.createWriteStream()
+      file = f
       const failed = new Promise<never>((_, reject) =>
-        file.on('error', (e) => {
+        f.on('error', (e) => {
           failure ??= e
           reject(e)
         }),
       )
       failed.catch(() => {})
-      const gz = new ParallelGzip(file, this.o.gzipLevel)
+      gz = new ParallelGzip(f, this.o.gzipLevel)
       gz.on('error', (e) => {
         failure ??= e
-        file.destroy(e)
+        f.destroy(e)
       })
       const out = new MrtOutput(gz, { gzip: false })
       const result = await dumpRib(out, {
@@ -390,6 +411,9 @@ export class MrtDumpSink {
       this.retention()
       return done
     } catch (e) {
+      // Whatever failed (a write, the RIB walk, a stop), the file is closed before its name goes.
+      gz?.destroy()
+      await discard(file, h)
       await rm(tmp, { force: true }).catch(() => {})
       if (!this.stopping) {
         this.ribDumpErrors++
