@@ -16,6 +16,7 @@ import {
 import { createLogger, type Logger } from '../collector/src/log/logger.ts'
 import { createCollector, SOFTWARE_VERSION } from '../collector/src/main.ts'
 import { ListenError, systemClock } from '../collector/src/session/index.ts'
+import { ensureWebBuilt } from './build-web.ts'
 import type { Command } from './cli.ts'
 
 const HELP = `usage: routelake serve [options]
@@ -164,6 +165,7 @@ export const command: Command = {
     }
     const logger = createLogger({ level: config.logLevel, format: config.logFormat })
     describe(config, logger)
+    if (config.httpListen) await ensureWebBuilt(logger)
     const collector = createCollector(config, { clock: systemClock(), logger })
     let bound: Awaited<ReturnType<typeof collector.start>>
     try {

@@ -139,6 +139,7 @@ describe.runIf(testdata)('the API over HTTP', () => {
       '/api/v1/history/origins': ['get'],
       '/api/v1/history/moas': ['get'],
       '/api/v1/stats': ['get'],
+      '/api/v1/stats/paths': ['get'],
       '/api/v1/sql': ['post'],
       '/api/v1/mrt/updates': ['get'],
       '/api/v1/mrt/rib': ['get'],

@@ -30,6 +30,8 @@ import { registerRoutes } from './routes.ts'
 import { registerSearch } from './search.ts'
 import { registerSql } from './sql.ts'
 import { registerStats } from './stats.ts'
+import { registerPathCounts } from './stats-paths.ts'
+import { registerWeb } from './web.ts'
 
 export type { ApiDeps } from './deps.ts'
 
@@ -84,11 +86,14 @@ export function createApi(deps: ApiDeps): Hono {
   registerSearch(app, ctx)
   registerHistory(app, ctx)
   registerStats(app, ctx)
+  registerPathCounts(app, ctx)
   registerSql(app, ctx)
   registerMrtExport(app, ctx)
   registerMrtFiles(app, ctx)
   registerMetrics(app, ctx, lag, limiter)
   registerHealth(app, ctx, lag)
   registerOpenApi(app, ctx)
+  // Last: the web UI's catch-all GET must not shadow any API route.
+  registerWeb(app, deps.webRoot)
   return app as unknown as Hono
 }

@@ -59,6 +59,8 @@ export interface ApiDeps {
   /** The MRT dump files the mrt-dump sink publishes (GET /api/v1/mrt/files). */
   readonly mrtFiles?: MrtFiles
   readonly settings?: Partial<ApiSettings>
+  /** The built web UI served at `/` (default: web/dist of this checkout). */
+  readonly webRoot?: string
   readonly logger?: Logger
 }
 
