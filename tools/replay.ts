@@ -186,6 +186,9 @@ async function pace(
   first: { t?: number },
 ) {
   if (o.fast) return
+  // The clock starts with the first message, once its session is up: starting it when the
+  // file was opened would send the first messages early by the time the session took.
+  if (sentAt.count === 0) sentAt.start = performance.now()
   if (o.rate) {
     const due = sentAt.start + (sentAt.count / o.rate) * 1000
     const wait = due - performance.now()

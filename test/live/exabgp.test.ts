@@ -501,6 +501,8 @@ describe('routelake serve --exabgp-json', () => {
       'off',
       '--storage',
       'off',
+      '--mrt-dump',
+      'off',
       '--asn',
       '65000',
       '--router-id',

@@ -1,7 +1,7 @@
 // An in-process collector built by the composition root (createCollector), on
 // a free loopback port, and a compact, comparable form of what its RIB holds.
 
-import type { AsPathSegment } from '../../collector/src/bgp/index.ts'
+import { type AsPathSegment, formatExtendedCommunity } from '../../collector/src/bgp/index.ts'
 import { allFamilies, type CollectorConfig, type PeerConfig } from '../../collector/src/config/config.ts'
 import { memoryLogger } from '../../collector/src/log/logger.ts'
 import { type Collector, createCollector } from '../../collector/src/main.ts'
@@ -86,6 +86,39 @@ export function ribOf(rib: Rib, address: string): RouteSummary[] {
   do {
     const page = rib.list(id, { limit: 1000, ...(cursor ? { cursor } : {}) })
     out.push(...page.routes.map(summary))
+    cursor = page.cursor
+  } while (cursor)
+  return out
+}
+
+/**
+ * Every route of one family the RIB holds from a peer, whole: the decoded NLRI
+ * (labels, RD, EVPN fields, FlowSpec components…), the next hop, the AS path
+ * and the extended communities (route targets, encapsulation, FlowSpec actions)
+ * as text.
+ */
+export function routesOf(rib: Rib, address: string, family: string) {
+  const id = rib.peer(address)
+  const out: {
+    key: string
+    nlri: unknown
+    nextHop: readonly string[]
+    asPath: string
+    extendedCommunities: string[]
+  }[] = []
+  let cursor: string | undefined
+  do {
+    const page = rib.list(id, { limit: 1000, family, ...(cursor ? { cursor } : {}) })
+    for (const r of page.routes) {
+      const a = r.attributes.attributes
+      out.push({
+        key: r.key,
+        nlri: r.nlri,
+        nextHop: r.attributes.nextHop,
+        asPath: formatPath(a.asPath),
+        extendedCommunities: a.extendedCommunities.map(formatExtendedCommunity),
+      })
+    }
     cursor = page.cursor
   } while (cursor)
   return out

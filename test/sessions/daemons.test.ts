@@ -2,12 +2,18 @@
 // connect to the collector over loopback and announce IPv4 and IPv6 routes
 // with communities, large communities, MED and AS sets (BIRD and GoBGP and
 // ExaBGP with ADD-PATH, several paths per prefix; GoBGP also EVPN, VPNv4 and
-// FlowSpec). Each test asserts exactly what the RIB holds, withdraws and
-// asserts again, kills the daemon and checks the routes go (or go stale and
-// come back, with graceful restart), restarts it and checks the recovery.
+// FlowSpec, asserted as decoded). Each test asserts exactly what the RIB
+// holds, withdraws and asserts again, kills the daemon and checks the routes
+// go (or go stale and come back, with graceful restart; FRR also comes back
+// without one prefix, which its End-of-RIB sweeps), restarts it and checks the
+// recovery; and that the collector sent nothing but OPEN, KEEPALIVE,
+// NOTIFICATION, ROUTE-REFRESH and End-of-RIB over the whole test.
 
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { peer, ribOf, startCollector, type TestCollector, withoutPathIds } from './collector.ts'
+import { decodeMessage } from '../../collector/src/bgp/index.ts'
+import { peer, ribOf, routesOf, startCollector, type TestCollector, withoutPathIds } from './collector.ts'
 import { bird, type Daemon, exabgp, freePort, frr, gobgp, requireDaemon, until } from './daemons.ts'
 
 const cleanup: (() => Promise<void>)[] = []
@@ -15,10 +21,55 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f()
 })
 
+/** What each test collector sent, per peer: the type of every message, End-of-RIB told apart. */
+const sentBy = new WeakMap<TestCollector, { perPeer: Map<string, string[]>; drained: () => Promise<void> }>()
+
 async function collectorFor(...peers: Parameters<typeof peer>[]): Promise<TestCollector> {
   const c = await startCollector(peers.map((p) => peer(...p)))
-  cleanup.push(() => c.stop())
+  const sent = new Map<string, string[]>()
+  const sub = c.collector.bus.subscribe('sent-messages', (e) => {
+    if (e.type !== 'message' || e.direction !== 'sent') return
+    // The octets that went out, decoded again: what the peer read.
+    const m = decodeMessage(e.raw, e.context).message
+    const what =
+      m?.type === 'UPDATE' ? (m.endOfRib ? `End-of-RIB ${m.endOfRib}` : 'UPDATE') : (m?.type ?? 'undecodable')
+    sent.set(e.peerAddress, [...(sent.get(e.peerAddress) ?? []), what])
+  })
+  sentBy.set(c, { perPeer: sent, drained: () => sub.drained() })
+  cleanup.push(async () => {
+    await c.stop()
+    sub.close()
+  })
   return c
+}
+
+/**
+ * A collector never announces: over the whole test (every session with the
+ * peer), the message types it sent, as the peer received them. KEEPALIVEs are
+ * written without an event; the peer's counters have them, and count every
+ * UPDATE sent, so none can have gone out but the End-of-RIBs.
+ */
+async function sentTo(c: TestCollector, address: string) {
+  const seen = sentBy.get(c)!
+  await seen.drained()
+  const sent = seen.perPeer.get(address) ?? []
+  const counters = c.collector.sessions.peer(address)!.view().counters.messagesSent
+  return {
+    types: [...new Set(sent)].sort(),
+    counted: Object.keys(counters).sort(),
+    updates: counters.UPDATE ?? 0,
+    endOfRibs: sent.filter((s) => s.startsWith('End-of-RIB')).length,
+  }
+}
+
+const NEVER_ANNOUNCES = new Set(['OPEN', 'KEEPALIVE', 'NOTIFICATION', 'ROUTE_REFRESH'])
+
+function expectNeverAnnounced(s: Awaited<ReturnType<typeof sentTo>>): void {
+  const allowed = (t: string) => NEVER_ANNOUNCES.has(t) || t.startsWith('End-of-RIB ')
+  expect({
+    notAllowed: [...s.types, ...s.counted.filter((t) => t !== 'UPDATE')].filter((t) => !allowed(t)),
+    updatesBesidesEndOfRib: s.updates - s.endOfRibs,
+  }).toEqual({ notAllowed: [], updatesBesidesEndOfRib: 0 })
 }
 
 function track<D extends Daemon>(d: D): D {
@@ -145,6 +196,15 @@ describe.runIf(requireDaemon('bird'))('BIRD 2', () => {
     await established(c, b, 2)
     const recovered = await settled(c, BIRD_ADDRESS, (n) => n === 3, b)
     expect(withoutPathIds(recovered).routes).toEqual(withoutPathIds(after).routes)
+    const sent = await sentTo(c, BIRD_ADDRESS)
+    expectNeverAnnounced(sent)
+    // BIRD is graceful-restart aware: it gets our End-of-RIBs, two sessions' worth.
+    expect(sent).toEqual({
+      types: ['End-of-RIB ipv4-unicast', 'End-of-RIB ipv6-unicast', 'OPEN'],
+      counted: ['KEEPALIVE', 'OPEN', 'UPDATE'],
+      updates: 4,
+      endOfRibs: 4,
+    })
   })
 })
 
@@ -252,6 +312,61 @@ describe.runIf(requireDaemon('frr'))('FRR bgpd', () => {
     expect(c.collector.sessions.peer(FRR_ADDRESS)!.view().families['ipv4-unicast']?.endOfRibAt).toEqual(
       expect.any(Number),
     )
+    expect(c.logs.filter((l) => l.includes('stale routes removed'))).toEqual([])
+
+    // Another crash, and it comes back without 198.51.100.0/24 in its config. It cannot withdraw
+    // what it no longer knows it sent: the stale route stays until its End-of-RIB sweeps it
+    // (RFC 4724 §4.2), long before the 120 s restart time is up.
+    await f.kill()
+    await until('stale again', () => {
+      const r = ribOf(c.collector.rib, FRR_ADDRESS)
+      return r.length === 3 && r.every((x) => x.stale)
+    })
+    writeFileSync(
+      join(f.dir, 'bgpd.conf'),
+      frrConfig(c.port).replace(' network 198.51.100.0/24 route-map SET\n', ''),
+    )
+    await f.start()
+    await established(c, f, 3)
+    await until(
+      'swept at End-of-RIB',
+      () => {
+        const r = ribOf(c.collector.rib, FRR_ADDRESS)
+        return r.length === 2 && r.every((x) => !x.stale)
+      },
+      30_000,
+      f,
+    )
+    expect(ribOf(c.collector.rib, FRR_ADDRESS)).toEqual([{ ...v4, key: '203.0.113.0/24', med: 0 }, v6])
+    expect(c.logs.filter((l) => l.includes('stale routes removed'))).toEqual([
+      expect.stringMatching(/info {2}stale routes removed peer=127\.0\.0\.13 families=ipv4-unicast paths=1$/),
+    ])
+
+    // And over three sessions, it never received a route from the collector.
+    const sent = await sentTo(c, FRR_ADDRESS)
+    expectNeverAnnounced(sent)
+    // Three sessions' End-of-RIBs; the NOTIFICATIONs are the Ceases refusing its reconnections
+    // during the idle hold after the second crash in a row.
+    const notNotification = (t: string) => t !== 'NOTIFICATION'
+    expect({
+      ...sent,
+      types: sent.types.filter(notNotification),
+      counted: sent.counted.filter(notNotification),
+    }).toEqual({
+      types: ['End-of-RIB ipv4-unicast', 'End-of-RIB ipv6-unicast', 'OPEN'],
+      counted: ['KEEPALIVE', 'OPEN', 'UPDATE'],
+      updates: 6,
+      endOfRibs: 6,
+    })
+    // FRR's own count of the prefixes it received from the collector.
+    const summary = JSON.parse(await f.vtysh('show bgp summary json')) as Record<
+      string,
+      { peers: Record<string, { pfxRcd: number }> }
+    >
+    expect([
+      summary.ipv4Unicast?.peers['127.0.0.1']?.pfxRcd,
+      summary.ipv6Unicast?.peers['127.0.0.1']?.pfxRcd,
+    ]).toEqual([0, 0])
   })
 })
 
@@ -337,6 +452,57 @@ const EVPN_ROUTE = [
   '64512:10',
 ]
 const FLOW_ROUTE = ['match', 'destination', '10.0.0.0/24', 'source', '20.0.0.0/24', 'protocol', 'tcp']
+
+/** GoBGP's VPNv4, EVPN and FlowSpec routes above as the collector's codecs decode them, whole. */
+const DECODED: Readonly<Record<string, ReturnType<typeof routesOf>>> = {
+  'ipv4-vpn': [
+    {
+      key: '64512:1 10.10.0.0/24',
+      nlri: { labels: [100], rd: '64512:1', prefix: '10.10.0.0/24' },
+      nextHop: ['192.0.2.12'],
+      asPath: '64512',
+      extendedCommunities: ['target:64512:1'],
+    },
+  ],
+  'l2vpn-evpn': [
+    {
+      key: '2:64512:10:0:11:22:33:44:55:66:10.0.0.1',
+      nlri: {
+        routeType: 2,
+        rd: '64512:10',
+        esi: { type: 0, value: '000000000000000000' },
+        ethernetTag: 0,
+        mac: '11:22:33:44:55:66',
+        ip: '10.0.0.1',
+        // With VXLAN the 3-octet field is the VNI, 100 (RFC 8365 §5.1.3); read as an MPLS label, 6.
+        labels: [{ value: 100, label: 6 }],
+      },
+      nextHop: ['192.0.2.12'],
+      asPath: '64512',
+      extendedCommunities: ['target:64512:10', 'encap:vxlan'],
+    },
+  ],
+  'ipv4-flowspec': [
+    {
+      key: 'destination-ipv4 10.0.0.0/24 source-ipv4 20.0.0.0/24 protocol =tcp',
+      nlri: {
+        components: [
+          { type: 1, name: 'destination-prefix', prefix: '10.0.0.0/24' },
+          { type: 2, name: 'source-prefix', prefix: '20.0.0.0/24' },
+          {
+            type: 3,
+            name: 'ip-protocol',
+            operators: [{ end: true, and: false, length: 1, lt: false, gt: false, eq: true, value: 6 }],
+          },
+        ],
+      },
+      // FlowSpec has no next hop (RFC 8955 §4: length 0); the action is the traffic-rate community.
+      nextHop: [],
+      asPath: '64512',
+      extendedCommunities: ['rate-limit:10000'],
+    },
+  ],
+}
 
 describe.runIf(requireDaemon('gobgp'))('GoBGP', () => {
   it('sends unicast with AS sets, EVPN, VPNv4 and FlowSpec; a crash removes them all', async () => {
@@ -432,14 +598,10 @@ describe.runIf(requireDaemon('gobgp'))('GoBGP', () => {
         largeCommunities: ['64512:6:6'],
       },
     ])
-    // Other families are kept by their NLRI key, decoded, or raw until their codec lands.
-    expect(byFamily('ipv4-vpn').map((r) => [r.key, r.asPath])).toEqual([['64512:1 10.10.0.0/24', '64512']])
-    expect(byFamily('l2vpn-evpn').map((r) => r.key)).toEqual([
-      expect.stringMatching(/11:?22:?33:?44:?55:?66/i),
-    ])
-    expect(byFamily('ipv4-flowspec').map((r) => r.key)).toEqual([
-      expect.stringMatching(/10\.0\.0\.0\/24|180a0000/),
-    ])
+    // Other families are kept by their NLRI key, with the NLRI their codecs decoded.
+    const decoded = () =>
+      Object.fromEntries(Object.keys(DECODED).map((f) => [f, routesOf(c.collector.rib, GOBGP_ADDRESS, f)]))
+    expect(decoded()).toEqual(DECODED)
     expect(c.collector.sessions.peer(GOBGP_ADDRESS)!.view().counters.problems).toEqual({})
 
     await rib('del', '203.0.113.0/24', '-a', 'ipv4')
@@ -455,6 +617,11 @@ describe.runIf(requireDaemon('gobgp'))('GoBGP', () => {
     await established(c, g, 2)
     await announce()
     expect(await settled(c, GOBGP_ADDRESS, (n) => n === 6, g)).toEqual(routes)
+    expect(decoded()).toEqual(DECODED)
+    const sent = await sentTo(c, GOBGP_ADDRESS)
+    expectNeverAnnounced(sent)
+    // No graceful restart configured: not even an End-of-RIB.
+    expect(sent).toEqual({ types: ['OPEN'], counted: ['KEEPALIVE', 'OPEN'], updates: 0, endOfRibs: 0 })
   })
 
   it('sends several paths per prefix with ADD-PATH (and, being 3.10, FlowSpec RFC 7606 must disable)', async () => {
@@ -604,5 +771,13 @@ describe.runIf(requireDaemon('exabgp'))('ExaBGP', () => {
     await established(c, x, 2)
     await until('refreshed', () => ribOf(c.collector.rib, EXABGP_ADDRESS).every((r) => !r.stale))
     expect(await settled(c, EXABGP_ADDRESS, (n) => n === 3, x)).toEqual(after)
+    const sent = await sentTo(c, EXABGP_ADDRESS)
+    expectNeverAnnounced(sent)
+    expect(sent).toEqual({
+      types: ['End-of-RIB ipv4-unicast', 'End-of-RIB ipv6-unicast', 'OPEN'],
+      counted: ['KEEPALIVE', 'OPEN', 'UPDATE'],
+      updates: 4,
+      endOfRibs: 4,
+    })
   })
 })

@@ -7,8 +7,20 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_CONTEXT, familyName, routeAttributes } from '../../collector/src/bgp/index.ts'
-import { decodeStoredAttributes, readMrt, ribPrefixText } from '../../collector/src/mrt/index.ts'
+import {
+  DEFAULT_CONTEXT,
+  encodeMessage,
+  familyName,
+  type PathAttribute,
+  routeAttributes,
+} from '../../collector/src/bgp/index.ts'
+import {
+  decodeStoredAttributes,
+  MrtUpdatesWriter,
+  mrtSession,
+  readMrt,
+  ribPrefixText,
+} from '../../collector/src/mrt/index.ts'
 import { repoRoot, requireTestdata } from '../../collector/test-support/testdata.ts'
 import {
   formatPath,
@@ -150,6 +162,70 @@ describe('routelake replay', () => {
       reason: 'CEASE/ADMINISTRATIVE_SHUTDOWN "routelake replay stopping"',
     })
     expect(r.output()).toMatch(/replayed session=127\.0\.0\.41 updates=\d+ prefixes=3600/)
+  })
+
+  it('replays an updates file with its original spacing', async () => {
+    const dir = tempDir('replay')
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+    const file = join(dir, 'updates.mrt')
+    // Five UPDATEs over 2.5 s, at offsets a pacing bug would squeeze or stretch.
+    const offsetsMs = [0, 500, 1500, 1600, 2500]
+    const t0 = Date.UTC(2024, 4, 1, 12, 0, 0) * 1000
+    const w = new MrtUpdatesWriter(file)
+    const session = mrtSession({
+      peerAddress: '192.0.2.50',
+      peerAs: 64702,
+      localAddress: '192.0.2.254',
+      localAs: 65000,
+    })
+    const attributes: PathAttribute[] = [
+      { code: 1, flags: 0x40, name: 'ORIGIN', value: 'igp' },
+      { code: 2, flags: 0x40, name: 'AS_PATH', value: [{ type: 'AS_SEQUENCE', asns: [64702] }] },
+      { code: 3, flags: 0x40, name: 'NEXT_HOP', value: '192.0.2.50' },
+    ]
+    offsetsMs.forEach((ms, i) => {
+      const update = encodeMessage(
+        { type: 'UPDATE', withdrawn: [], attributes, nlri: [{ prefix: `198.51.${100 + i}.0/24` }] },
+        { asn4: true, addPath: new Set(), extendedMessage: false },
+      )
+      w.message(session, t0 + ms * 1000 + 123, update)
+    })
+    await w.close()
+
+    const c = await collector(['127.0.0.44', 64702])
+    const received: number[] = []
+    const sub = c.collector.bus.subscribe('spacing', (e) => {
+      if (e.type === 'message' && e.direction === 'received' && e.message?.type === 'UPDATE') {
+        received.push(e.timestamp)
+      }
+    })
+    cleanup.push(() => sub.close())
+    const r = replay([
+      file,
+      '--connect',
+      `127.0.0.1:${c.port}`,
+      '--local-as',
+      '64702',
+      '--local-address',
+      '127.0.0.44',
+    ])
+    await until('replayed', () => /replayed session=127\.0\.0\.44/.test(r.output()), 30_000)
+    await until('all received', () => received.length === offsetsMs.length, 10_000)
+    // Each UPDATE arrives at its offset from the first, within a busy machine's timer slack.
+    const arrived = received.map((t) => Math.round((t - received[0]!) / 1000))
+    const TOLERANCE_MS = 200
+    expect(
+      arrived.map((ms, i) => ({
+        offset: offsetsMs[i],
+        onTime: Math.abs(ms - offsetsMs[i]!) <= TOLERANCE_MS,
+      })),
+      `arrived at ${arrived.join(', ')} ms`,
+    ).toEqual(offsetsMs.map((offset) => ({ offset, onTime: true })))
+    expect(ribOf(c.collector.rib, '127.0.0.44').map((x) => x.key)).toEqual(
+      offsetsMs.map((_, i) => `198.51.${100 + i}.0/24`),
+    )
+    r.child.kill('SIGTERM')
+    expect(await r.exited).toBe(0)
   })
 
   const testdata = requireTestdata('replay')

@@ -408,6 +408,51 @@ describe('sessions against a scripted speaker', () => {
     await h.until('routes gone', () => h.rib.count(h.rib.peer('127.0.0.2')).paths === 0)
   })
 
+  it('wraps max-prefix and shutdown Ceases in a Hard Reset when both sides set the N bit (RFC 8538 §5)', async () => {
+    const h = await start([
+      peerSettings({ address: '127.0.0.2', maxPrefixes: { total: 2, perFamily: new Map() } }),
+      peerSettings({ address: '127.0.0.3' }),
+    ])
+    const s = await establish(h, '127.0.0.2', [...UNICAST, GR(60, true, true)])
+    expect(h.sessions.peer('127.0.0.2')!.session?.gracefulRestart?.notification).toBe(true)
+    s.send(v4update([{ prefix: '203.0.113.0/24' }, { prefix: '203.0.113.128/25' }]))
+    s.send(v4update([{ prefix: '198.51.100.0/24' }]))
+    expect(await s.next('NOTIFICATION')).toEqual({
+      type: 'NOTIFICATION',
+      code: 6,
+      subcode: 9,
+      data: '060100010100000002',
+      codeName: 'CEASE',
+      subcodeName: 'HARD_RESET',
+      hardReset: {
+        code: 6,
+        subcode: 1,
+        data: '00010100000002',
+        codeName: 'CEASE',
+        subcodeName: 'MAXIMUM_NUMBER_OF_PREFIXES_REACHED',
+      },
+    })
+    await s.whenClosed
+    // A Hard Reset keeps nothing stale, though graceful restart covers IPv4 (RFC 8538 §4).
+    await h.until('routes gone', () => h.rib.count(h.rib.peer('127.0.0.2')).paths === 0)
+    expect(h.sessions.peer('127.0.0.2')!.view().lastError).toMatchObject({
+      direction: 'sent',
+      reason: 'maximum prefixes: more than 2 paths (ipv4-unicast)',
+      notification: { code: 6, subcode: 9 },
+    })
+
+    const t = await establish(h, '127.0.0.3', [...UNICAST, GR(60, true, true)])
+    await h.sessions.stop('maintenance')
+    const text = Buffer.from('maintenance').toString('hex')
+    expect(await t.next('NOTIFICATION')).toMatchObject({
+      code: 6,
+      subcode: 9,
+      data: `06020b${text}`,
+      hardReset: { code: 6, subcode: 2, data: `0b${text}`, subcodeName: 'ADMINISTRATIVE_SHUTDOWN' },
+    })
+    await t.whenClosed
+  })
+
   it('keeps a graceful-restart peer’s routes stale, sweeps them at End-of-RIB, and sends its End-of-RIBs', async () => {
     const clock = manualClock(Date.now())
     const h = await start([peerSettings({ address: '127.0.0.2' })], { clock })
@@ -468,6 +513,80 @@ describe('sessions against a scripted speaker', () => {
       () => peer.state === 'Established' && peer.view().counters.establishedCount === 2,
     )
     expect(held(h.rib.exact('ipv4-unicast', '203.0.113.0/24')).map((r) => r.stale)).toEqual([true])
+  })
+
+  it('holds a second connection apart while DelayOpen waits, and keeps the one the peer speaks on', async () => {
+    const h = await start([peerSettings({ address: '127.0.0.2' })])
+    const peer = h.sessions.peer('127.0.0.2')!
+    // The first connection says nothing: the collector waits for its OPEN (DelayOpen, 5 s).
+    const first = await speaker(h, '127.0.0.2')
+    await h.until('first accepted', () => peer.view().remotePort === first.socket.localPort)
+    const second = await speaker(h, '127.0.0.2')
+    // (Before the fix the second connection got an FSM error and the first one was left open.)
+    await h.until(
+      'second connection handled',
+      () => h.logs.some((l) => l.includes('second connection')) || second.received.length > 0,
+    )
+    expect([peer.state, first.closed, second.received]).toEqual(['Active', false, []])
+    // The peer speaks on the newer one: the older goes with a collision Cease, the FSM carries on.
+    second.send(open(64500, '10.0.0.2', UNICAST))
+    expect(await first.next()).toEqual({
+      type: 'NOTIFICATION',
+      code: 6,
+      subcode: 7,
+      data: '',
+      codeName: 'CEASE',
+      subcodeName: 'CONNECTION_COLLISION_RESOLUTION',
+    })
+    await first.whenClosed
+    await second.next('OPEN')
+    await second.next('KEEPALIVE')
+    second.send({ type: 'KEEPALIVE' })
+    await h.until('established', () => peer.state === 'Established')
+    expect(summary(h.events, '127.0.0.2').filter((l) => l.includes('>'))).toEqual([
+      'Idle>Active',
+      'Active>OpenConfirm',
+      'OpenConfirm>Established connected',
+    ])
+    const v = peer.view()
+    expect([v.remotePort, v.counters.establishedCount, v.lastError, second.closed]).toEqual([
+      second.socket.localPort,
+      1,
+      undefined,
+      false,
+    ])
+    // The third connection comes while Established and gets the collision Cease; the session stays.
+    const third = await speaker(h, '127.0.0.2')
+    third.send(open(64500, '10.0.0.2', UNICAST))
+    expect(await third.next()).toMatchObject(notification(6, 7))
+    await third.whenClosed
+    expect([peer.state, second.closed]).toEqual(['Established', false])
+  })
+
+  it('adopts the first connection when its OPEN comes first, then the newer one when that speaks too', async () => {
+    const h = await start([peerSettings({ address: '127.0.0.2' })])
+    const peer = h.sessions.peer('127.0.0.2')!
+    const first = await speaker(h, '127.0.0.2')
+    await h.until('first accepted', () => peer.view().remotePort === first.socket.localPort)
+    const second = await speaker(h, '127.0.0.2')
+    await h.until(
+      'second connection handled',
+      () => h.logs.some((l) => l.includes('second connection')) || second.received.length > 0,
+    )
+    first.send(open(64500, '10.0.0.2', UNICAST))
+    await first.next('OPEN')
+    await first.next('KEEPALIVE')
+    expect([peer.state, second.closed, second.received]).toEqual(['OpenConfirm', false, []])
+    // RFC 4271 §6.8: an OPEN on the second connection in OpenConfirm is a collision; both came
+    // from the peer, so the newer one wins and the older is closed with the collision Cease.
+    second.send(open(64500, '10.0.0.2', UNICAST))
+    expect(await first.next('NOTIFICATION')).toMatchObject(notification(6, 7))
+    await first.whenClosed
+    await second.next('OPEN')
+    await second.next('KEEPALIVE')
+    second.send({ type: 'KEEPALIVE' })
+    await h.until('established', () => peer.state === 'Established')
+    expect(peer.view().remotePort).toBe(second.socket.localPort)
   })
 
   it('answers an enhanced route refresh with BoRR and EoRR, and asks for one when told to', async () => {

@@ -147,8 +147,18 @@ describe('routelake serve', () => {
   })
 
   it('says clearly why it cannot listen', async () => {
-    // Storage off: these collectors only need to bind (and must not share a data directory).
-    const quiet = ['--http-listen', 'off', '--router-id', '192.0.2.1', '--storage', 'off']
+    // Storage and MRT files off: these collectors only need to bind (and must not write a
+    // data directory into the working directory).
+    const quiet = [
+      '--http-listen',
+      'off',
+      '--router-id',
+      '192.0.2.1',
+      '--storage',
+      'off',
+      '--mrt-dump',
+      'off',
+    ]
     const first = serve(['--bgp-listen', '127.0.0.1:0', ...quiet])
     const busy = new Promise<number>((resolve) => {
       first.child.stderr!.on('data', (d: Buffer) => {

@@ -23,6 +23,7 @@ import {
 const KEEPALIVE: KeepaliveMessage = { type: 'KEEPALIVE' }
 const v4 = familyByName('ipv4-unicast')!
 const v6 = familyByName('ipv6-unicast')!
+const flowspec = familyByName('ipv4-flowspec')!
 
 function message(over: Partial<UpdateEvent> = {}): UpdateEvent {
   const raw = encodeMessage(KEEPALIVE, DEFAULT_CONTEXT)
@@ -58,6 +59,7 @@ describe('batch', () => {
         direction: 'sent',
         synthetic: true,
         context: addPath,
+        disabledFamilies: [v6, flowspec],
       }),
       {
         type: 'state',
@@ -110,6 +112,7 @@ describe('batch', () => {
         synthetic: false,
         context: { asn4: true, addPath: [], extendedMessage: false },
         addPath: [],
+        disabled: [],
         raw,
       },
       {
@@ -125,6 +128,7 @@ describe('batch', () => {
         synthetic: true,
         context: { asn4: false, addPath: [v4, v6], extendedMessage: true },
         addPath: [v4, v6],
+        disabled: [flowspec, v6],
         raw,
       },
       {
@@ -161,6 +165,17 @@ describe('batch', () => {
       second.context.addPath.has(v6),
       second.context.addPath.has(v4 + 1),
     ]).toEqual([true, true, false])
+  })
+
+  it('reads a message record without the disabled-family list (batches spooled before it) as none disabled', () => {
+    const w = new BatchWriter()
+    w.addMessage(message())
+    const batch = w.take()
+    // The same record as the format had it before: the flag clear and no list, which is what
+    // a message without disabled families still is, octet for octet.
+    expect(batch[9]! & 16).toBe(0)
+    const [r] = [...readBatch(batch)]
+    expect(r?.kind === 'message' ? [r.addPath, r.disabled] : undefined).toEqual([[], []])
   })
 
   it('lists the families of any family set, ADD-PATH for all included', () => {

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { EventBus } from '../../collector/src/events/index.ts'
 import { memoryLogger } from '../../collector/src/log/logger.ts'
 import { ClickHouseSink } from '../../collector/src/sinks/clickhouse/index.ts'
+import { displayAddress } from '../../collector/src/storage/queries.ts'
 import { StorageWriter } from '../../collector/src/storage/writer.ts'
 import { requireTestdata } from '../../collector/test-support/testdata.ts'
 import { bgpdumpLines, storedAsBgpdump } from './bgpdump.ts'
@@ -53,6 +54,11 @@ describe('ClickHouse unavailable mid-stream', () => {
       const sink = new ClickHouseSink(bus, writer, { batchEvents: 100 }, logger)
       await writer.start()
       expect(writer.stats().child).toMatchObject({ connected: true, schemaVersion: 4 })
+      // Each row keeps the number of the INSERT that stored it (through merges too), so the
+      // order batches reached the tables can be read back at the end.
+      for (const table of ['messages', 'updates']) {
+        await writer.command(`ALTER TABLE ${table} MODIFY SETTING enable_block_number_column = 1`)
+      }
 
       const publish = async (from: number, to: number) => {
         for (let i = from; i < to; i += 100) {
@@ -106,6 +112,33 @@ describe('ClickHouse unavailable mid-stream', () => {
         10496,
       )
       expect(await storedAsBgpdump(writer)).toEqual(bgpdumpLines(readFileSync(`${file}.bgpdump.txt`, 'utf8')))
+
+      // In order: read in the order of the INSERTs (a batch's rows share one), each peer's
+      // messages come in the order they were published, spooled batches replayed oldest first.
+      const inInsertOrder = async (table: string) => {
+        const rows = await writer.query<{ p: string; b: string; s: string }>(
+          `SELECT toString(peer_address) AS p, toString(_block_number) AS b, toString(sequence) AS s FROM ${table}`,
+        )
+        const perPeer = new Map<string, number[]>()
+        rows
+          .map((r) => ({ peer: displayAddress(r.p), block: Number(r.b), sequence: Number(r.s) }))
+          .sort((a, b) => a.block - b.block || a.sequence - b.sequence)
+          .forEach((r) => {
+            perPeer.set(r.peer, [...(perPeer.get(r.peer) ?? []), r.sequence])
+          })
+        return perPeer
+      }
+      const published = new Map<string, number[]>()
+      for (const e of events) {
+        if (e.type === 'message')
+          published.set(e.peerAddress, [...(published.get(e.peerAddress) ?? []), e.sequence])
+      }
+      expect(await inInsertOrder('messages')).toEqual(published)
+      const updates = await inInsertOrder('updates')
+      expect([...updates.keys()].every((p) => published.has(p))).toBe(true)
+      expect(updates).toEqual(new Map([...updates].map(([p, s]) => [p, [...s].sort((a, b) => a - b)])))
+      const blocks = await scalar(writer, 'SELECT uniqExact(_block_number) FROM messages')
+      expect(blocks).toBeGreaterThan(10)
     },
   )
 })

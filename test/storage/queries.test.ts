@@ -13,12 +13,13 @@ import {
   type UpdateMessage,
   updateRoutes,
 } from '../../collector/src/bgp/index.ts'
-import type { UpdateEvent } from '../../collector/src/events/index.ts'
+import type { PeerStateEvent, SessionState, UpdateEvent } from '../../collector/src/events/index.ts'
 import { BatchWriter } from '../../collector/src/storage/batch.ts'
 import {
   minuteCounts,
   moas,
   originChanges,
+  type PrefixMatch,
   peerRibAt,
   prefixCondition,
   prefixHistory,
@@ -30,7 +31,10 @@ import { cleanDirs, embeddedOptions, settled, tempDir, writerFor } from './suppo
 
 const A = '192.0.2.1'
 const B = '2001:db8::2'
-const NEXT_HOP: Readonly<Record<string, string>> = { [A]: A, [B]: '192.0.2.2' }
+/** A peer with sessions: its state changes are stored too. */
+const C = '192.0.2.3'
+const NEXT_HOP: Readonly<Record<string, string>> = { [A]: A, [B]: '192.0.2.2', [C]: C }
+const ASN: Readonly<Record<string, number>> = { [A]: 64500, [B]: 64501, [C]: 64503 }
 const S = 1_000_000
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0) * 1000
 const sequences = new Map<string, number>()
@@ -44,7 +48,7 @@ function update(peer: string, at: number, u: UpdateMessage): UpdateEvent {
     type: 'message',
     host: 'rl-test',
     peerAddress: peer,
-    peerAsn: peer === A ? 64500 : 64501,
+    peerAsn: ASN[peer]!,
     localAsn: 65000,
     timestamp: T0 + at,
     sequence,
@@ -88,6 +92,23 @@ function announce(peer: string, at: number, prefixes: string[], asns: number[]):
   })
 }
 
+/** A state change, numbered in the same sequence as the peer's messages (as sessions do). */
+function state(peer: string, at: number, from: SessionState, to: SessionState): PeerStateEvent {
+  const sequence = (sequences.get(peer) ?? 0) + 1
+  sequences.set(peer, sequence)
+  return {
+    type: 'state',
+    host: 'rl-test',
+    peerAddress: peer,
+    peerAsn: ASN[peer]!,
+    localAsn: 65000,
+    timestamp: T0 + at,
+    sequence,
+    from,
+    to,
+  }
+}
+
 function withdraw(peer: string, at: number, prefixes: string[]): UpdateEvent {
   return update(peer, at, {
     type: 'UPDATE',
@@ -110,9 +131,21 @@ beforeAll(async () => {
     announce(A, 40 * S, ['10.0.0.0/8'], [64500, 64530]),
     announce(B, 40 * S, ['2001:db8:1::/48'], [64501, 64540]),
     withdraw(B, 90 * S, ['10.1.2.0/24']),
+    // C: a session that ends without withdrawals, a second one, then a collector restart
+    // (the peer's first state change is Idle>Active, and no "down" was ever stored).
+    state(C, 200 * S, 'Idle', 'Active'),
+    state(C, 200 * S, 'Active', 'OpenConfirm'),
+    state(C, 200 * S, 'OpenConfirm', 'Established'),
+    announce(C, 201 * S, ['10.3.0.0/16', '10.3.1.0/24'], [64503, 64513]),
+    state(C, 210 * S, 'Established', 'Idle'),
+    state(C, 211 * S, 'Idle', 'Active'),
+    state(C, 220 * S, 'Active', 'OpenConfirm'),
+    state(C, 220 * S, 'OpenConfirm', 'Established'),
+    announce(C, 221 * S, ['10.4.0.0/16'], [64503, 64514]),
+    state(C, 240 * S, 'Idle', 'Active'),
   ]
   const b = new BatchWriter()
-  for (const e of events) b.addMessage(e)
+  for (const e of events) e.type === 'message' ? b.addMessage(e) : b.addState(e)
   writer.submit('history-1', b.take(), events.length)
   await settled(writer)
 })
@@ -127,7 +160,7 @@ function route(peer: string, at: number, prefix: string, asPath: number[], over:
     timestamp: T0 + at,
     collector: 'rl-test',
     peer,
-    peerAsn: peer === A ? 64500 : 64501,
+    peerAsn: ASN[peer]!,
     family: prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast',
     prefix,
     pathId: 0,
@@ -143,6 +176,21 @@ function route(peer: string, at: number, prefix: string, asPath: number[], over:
     extendedCommunities: [],
     ...over,
   }
+}
+
+/** The SQL and parameters routesAt sends for a prefix question (at a time, so peer_events counts too). */
+async function statementOf(prefix: string, match: PrefixMatch): Promise<[string, Record<string, unknown>]> {
+  let out: [string, Record<string, unknown>] | undefined
+  await routesAt(
+    {
+      query: async <T>(sql: string, params?: Readonly<Record<string, unknown>>) => {
+        out = [sql, { ...params }]
+        return [] as T[]
+      },
+    },
+    { prefix, match, at: T0 + 100 * S },
+  )
+  return out!
 }
 
 describe('history queries', () => {
@@ -216,6 +264,37 @@ describe('history queries', () => {
     ])
   })
 
+  it('counts only the updates of the session in force at the time (peer_events), withdrawn or not', async () => {
+    const first = [
+      route(C, 201 * S, '10.3.0.0/16', [64503, 64513]),
+      route(C, 201 * S, '10.3.1.0/24', [64503, 64513]),
+    ]
+    expect(await peerRibAt(writer, { peer: C, at: T0 + 205 * S })).toEqual(first)
+    expect(
+      await routesAt(writer, { prefix: '10.3.0.0/16', match: 'more-specific', at: T0 + 205 * S }),
+    ).toEqual(first)
+    // The session went down at 210 s and no withdrawal was stored: no routes.
+    expect(await peerRibAt(writer, { peer: C, at: T0 + 215 * S })).toEqual([])
+    expect(
+      await routesAt(writer, { prefix: '10.3.0.0/16', match: 'more-specific', at: T0 + 215 * S }),
+    ).toEqual([])
+    // Up again at 220 s: only what the new session announced, not the first session's routes.
+    expect(await peerRibAt(writer, { peer: C, at: T0 + 230 * S })).toEqual([
+      route(C, 221 * S, '10.4.0.0/16', [64503, 64514]),
+    ])
+    expect(
+      await routesAt(writer, { prefix: '10.0.0.0/8', match: 'more-specific', peer: C, at: T0 + 230 * S }),
+    ).toEqual([route(C, 221 * S, '10.4.0.0/16', [64503, 64514])])
+    // The collector restarted at 240 s (the crash left no "down" behind): the peer waits, no routes.
+    expect(await peerRibAt(writer, { peer: C, at: T0 + 250 * S })).toEqual([])
+    expect(await peerRibAt(writer, { peer: C })).toEqual([])
+    expect(await routesAt(writer, { prefix: '10.4.0.0/16' })).toEqual([])
+    // Peers without stored sessions (A, B) are unaffected.
+    expect(await routesAt(writer, { prefix: '10.0.0.0/8', match: 'less-specific' })).toEqual([
+      route(A, 40 * S, '10.0.0.0/8', [64500, 64530]),
+    ])
+  })
+
   it('finds origin changes and prefixes with several origins', async () => {
     expect(await originChanges(writer, { prefix: '10.0.0.0/8', match: 'more-specific' })).toEqual([
       {
@@ -280,21 +359,26 @@ describe('history queries', () => {
       ['2001:db8:77::/48', 'less-specific'],
     ] as const) {
       const c = prefixCondition(prefix, match)
-      const plan = await writer.query<{ explain: string }>(
-        `EXPLAIN indexes = 1 SELECT * FROM updates WHERE ${c.where}`,
-        c.params,
-      )
-      const text = plan.map((r) => r.explain).join('\n')
-      const primary = /PrimaryKey[\s\S]*?Granules: (\d+)\/(\d+)/.exec(text)
-      expect({ prefix, match, usesIndex: primary !== null }).toEqual({ prefix, match, usesIndex: true })
-      const [read, total] = [Number(primary![1]), Number(primary![2])]
-      // 300,000 rows are ~75 granules of 4096: a lookup reads one or two (one per range end).
-      expect({ prefix, match, total: total > 50, read: read <= 3 }).toEqual({
-        prefix,
-        match,
-        total: true,
-        read: true,
-      })
+      // The condition alone, and routesAt's whole statement (grouping and the join with
+      // peer_events come after the read): `updates` is read through its primary index.
+      for (const [sql, params] of [
+        [`SELECT * FROM updates WHERE ${c.where}`, c.params],
+        await statementOf(prefix, match),
+      ] as const) {
+        const plan = await writer.query<{ explain: string }>(`EXPLAIN indexes = 1 ${sql}`, params)
+        const text = plan.map((r) => r.explain).join('\n')
+        const read = text.slice(text.indexOf('ReadFromMergeTree (routelake.updates)'))
+        const primary = /PrimaryKey[\s\S]*?Granules: (\d+)\/(\d+)/.exec(read)
+        expect({ prefix, match, usesIndex: primary !== null }).toEqual({ prefix, match, usesIndex: true })
+        const [granules, total] = [Number(primary![1]), Number(primary![2])]
+        // 300,000 rows are ~75 granules of 4096: a lookup reads one or two (one per range end).
+        expect({ prefix, match, total: total > 50, read: granules <= 3 }).toEqual({
+          prefix,
+          match,
+          total: true,
+          read: true,
+        })
+      }
     }
   })
 })

@@ -42,6 +42,12 @@ export interface UpdateEvent extends EventOrigin {
   readonly problems: readonly Problem[]
   /** Made by the collector (withdrawals of a lost session), not received. */
   readonly synthetic?: true
+  /**
+   * Received UPDATEs: families the session had switched off (RFC 7606 AFI/SAFI
+   * disable) when the message came, as family keys; their NLRI are not in
+   * `routes` nor in the RIB. Absent when none.
+   */
+  readonly disabledFamilies?: readonly number[]
 }
 
 export interface PeerStateEvent extends EventOrigin {

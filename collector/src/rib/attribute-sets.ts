@@ -14,8 +14,9 @@
 // MP_REACH_NLRI and MP_UNREACH_NLRI, in the order received.
 //
 // Everything is in typed arrays: the bytes in a WordPool block (after the
-// pool's two header words: class and length, set id), and per set id its
-// block, reference count, hash and hash-chain link: ~24 octets per set plus
+// pool's two header words: class and length, set id), and per set id one
+// record of its block, reference count, hash and hash-chain link (together,
+// so that a step along a hash chain reads one place): ~24 octets per set plus
 // its bytes rounded up to 4, and a hash bucket. Decoded attributes are cached
 // for a bounded number of sets, for lookups.
 
@@ -30,10 +31,29 @@ export const SET_HEADER = 2
 const CTX2 = codecContext({ asn4: false })
 const CTX4 = codecContext({ asn4: true })
 
-function fnv1a(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
-  return h >>> 0
+/** Per set id: REF (block handle + 1; 0: no such set), RC, HASH, NEXT (hash chain). */
+const REF = 0
+const RC = 1
+const HASH = 2
+const NEXT = 3
+const RECORD = 4
+
+/**
+ * A hash of b[start..end): FNV-1a's step over four octets at a time (each
+ * step a bijection of the state, so sets one word apart never collide), then
+ * murmur3's finalizer to spread the high bits into the bucket index.
+ */
+function hashWords(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start)
+  let i = start
+  for (; i + 4 <= end; i += 4)
+    h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193)
+  for (; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
 }
 
 /** dst[at..] = src[start..end): a loop, cheaper than subarray + set for the few dozen octets of a set. */
@@ -49,11 +69,8 @@ function grown(a: Uint32Array, size: number): Uint32Array {
 
 export class AttributeSets {
   private readonly pool = new WordPool(sizeClasses(HEADER_WORDS + 1, 130, 1.125))
-  /** Block handle + 1 per set id; 0: no such set. */
-  private ref: Uint32Array = new Uint32Array(64)
-  private rc: Uint32Array = new Uint32Array(64)
-  private hash: Uint32Array = new Uint32Array(64)
-  private next: Uint32Array = new Uint32Array(64)
+  /** The record of set id at id * RECORD. */
+  private sets: Uint32Array = new Uint32Array(64 * RECORD)
   private buckets: Uint32Array = new Uint32Array(64)
   private used = 1 // id 0 is never a set
   private freeHead = 0
@@ -72,33 +89,35 @@ export class AttributeSets {
 
   /** Octets of the typed arrays. */
   storageBytes(): number {
-    return this.pool.allocatedBytes + this.ref.byteLength * 4 + this.buckets.byteLength
+    return this.pool.allocatedBytes + this.sets.byteLength + this.buckets.byteLength
   }
 
   /** The id of the set with bytes src[start..end), added (with no references) if new. */
   intern(src: Uint8Array, start: number, end: number): number {
     const n = end - start
-    const h = fnv1a(src, start, end)
+    const h = hashWords(src, start, end)
+    let r = this.sets
     let id = this.buckets[h & (this.buckets.length - 1)]!
     while (id !== 0) {
-      if (this.hash[id] === h && this.equals(id, src, start, n)) return id
-      id = this.next[id]!
+      if (r[id * RECORD + HASH] === h && this.equals(id, src, start, n)) return id
+      id = r[id * RECORD + NEXT]!
     }
     if (this.freeHead !== 0) {
       id = this.freeHead
-      this.freeHead = this.next[id]!
+      this.freeHead = r[id * RECORD + NEXT]!
     } else {
       id = this.used++
-      if (id >= this.ref.length) this.grow(this.ref.length * 2)
+      if ((id + 1) * RECORD > r.length) r = this.sets = grown(r, r.length * 2)
     }
     const words = HEADER_WORDS + ((n + 3) >>> 2)
     const handle = this.pool.alloc(this.pool.classFor(words), n, id, words)
     copyBytes(src, start, end, this.pool.bytes[chunkOf(handle)]!, (offsetOf(handle) + HEADER_WORDS) * 4)
-    this.ref[id] = handle + 1
-    this.rc[id] = 0
-    this.hash[id] = h
     const b = h & (this.buckets.length - 1)
-    this.next[id] = this.buckets[b]!
+    const at = id * RECORD
+    r[at + REF] = handle + 1
+    r[at + RC] = 0
+    r[at + HASH] = h
+    r[at + NEXT] = this.buckets[b]!
     this.buckets[b] = id
     this.count++
     this.bytes += n
@@ -107,38 +126,38 @@ export class AttributeSets {
   }
 
   has(id: number): boolean {
-    return id > 0 && id < this.used && this.ref[id] !== 0
+    return id > 0 && id < this.used && this.sets[id * RECORD + REF] !== 0
   }
 
   hashOf(id: number): number {
-    return this.hash[id]!
+    return this.sets[id * RECORD + HASH]!
   }
 
   retain(id: number): void {
-    this.rc[id]!++
+    this.sets[id * RECORD + RC]!++
   }
 
   /** Drops one reference; frees the set with its last. */
   release(id: number): void {
-    if (--this.rc[id]! === 0) this.free(id)
+    if (--this.sets[id * RECORD + RC]! === 0) this.free(id)
   }
 
   /** Frees a set that `intern` added but no path took. */
   releaseIfUnused(id: number): void {
-    if (this.rc[id] === 0 && this.ref[id] !== 0) this.free(id)
+    if (this.sets[id * RECORD + RC] === 0 && this.sets[id * RECORD + REF] !== 0) this.free(id)
   }
 
   /** Compacts the set bytes when a third of their storage is free blocks. */
   tidy(): void {
     if (!this.pool.wasteful()) return
     this.pool.compact((id, h) => {
-      this.ref[id] = h + 1
+      this.sets[id * RECORD + REF] = h + 1
     })
   }
 
   /** The set's bytes, as a view into the RIB's storage: valid until the next change. */
   view(id: number): Uint8Array {
-    const h = this.ref[id]! - 1
+    const h = this.sets[id * RECORD + REF]! - 1
     const words = this.pool.words[chunkOf(h)]!
     const at = (offsetOf(h) + HEADER_WORDS) * 4
     return this.pool.bytes[chunkOf(h)]!.subarray(at, at + payloadOfHeader(words[offsetOf(h)]!))
@@ -155,17 +174,19 @@ export class AttributeSets {
   }
 
   private free(id: number): void {
-    const b = this.hash[id]! & (this.buckets.length - 1)
+    const r = this.sets
+    const rec = id * RECORD
+    const b = r[rec + HASH]! & (this.buckets.length - 1)
     let at = this.buckets[b]!
-    if (at === id) this.buckets[b] = this.next[id]!
+    if (at === id) this.buckets[b] = r[rec + NEXT]!
     else {
-      while (this.next[at] !== id) at = this.next[at]!
-      this.next[at] = this.next[id]!
+      while (r[at * RECORD + NEXT] !== id) at = r[at * RECORD + NEXT]!
+      r[at * RECORD + NEXT] = r[rec + NEXT]!
     }
     this.bytes -= this.view(id).length
-    this.pool.release(this.ref[id]! - 1)
-    this.ref[id] = 0
-    this.next[id] = this.freeHead
+    this.pool.release(r[rec + REF]! - 1)
+    r[rec + REF] = 0
+    r[rec + NEXT] = this.freeHead
     this.freeHead = id
     this.count--
     this.epoch++
@@ -173,7 +194,7 @@ export class AttributeSets {
   }
 
   private equals(id: number, src: Uint8Array, start: number, n: number): boolean {
-    const h = this.ref[id]! - 1
+    const h = this.sets[id * RECORD + REF]! - 1
     if (payloadOfHeader(this.pool.words[chunkOf(h)]![offsetOf(h)]!) !== n) return false
     const mine = this.pool.bytes[chunkOf(h)]!
     const at = (offsetOf(h) + HEADER_WORDS) * 4
@@ -181,19 +202,14 @@ export class AttributeSets {
     return true
   }
 
-  private grow(size: number): void {
-    this.ref = grown(this.ref, size)
-    this.rc = grown(this.rc, size)
-    this.hash = grown(this.hash, size)
-    this.next = grown(this.next, size)
-  }
-
   private rehash(size: number): void {
     const buckets = new Uint32Array(size)
+    const r = this.sets
     for (let id = 1; id < this.used; id++) {
-      if (this.ref[id] === 0) continue
-      const b = this.hash[id]! & (size - 1)
-      this.next[id] = buckets[b]!
+      const rec = id * RECORD
+      if (r[rec + REF] === 0) continue
+      const b = r[rec + HASH]! & (size - 1)
+      r[rec + NEXT] = buckets[b]!
       buckets[b] = id
     }
     this.buckets = buckets

@@ -1,5 +1,5 @@
-// One family's routes from every peer: a key index (a trie for IP and VPN
-// families, a Map from the codec's key text for the others) whose node ids
+// One family's routes from every peer: a key index (a prefix index for IP and
+// VPN families, a Map from the codec's key text for the others) whose node ids
 // name the keys, and per node one list of paths, a block in a WordPool:
 //
 //   +--------------------------------------------------------------+
@@ -15,11 +15,17 @@
 // lookup reads every peer's paths from one place. Per peer, a bitset over node
 // ids says where it has paths: listing, stale marking and removal visit only
 // the peer's keys, without a per-path index.
+//
+// In plain IP families the first path of a key (path id 0) lives in its
+// prefix index record instead, in the two words kept for the owner: the path
+// words as above, the set id (never 0) telling it from a list's handle (then
+// 0). A key one peer sends, most of a full table, costs no block and no
+// allocation; a second path moves both into a block.
 
 import type { FamilyCodec, Nlri } from '../bgp/index.ts'
 import { KeyMap } from './key-map.ts'
 import { chunkOf, HEADER_WORDS, HUGE, offsetOf, sizeClasses, WordPool } from './pool.ts'
-import { PrefixTrie } from './trie.ts'
+import { PrefixIndex } from './prefix-index.ts'
 
 export const STALE = 1
 export const LLGR_STALE = 2
@@ -46,9 +52,9 @@ export class FamilyTable {
   readonly v6: boolean
   readonly codec: FamilyCodec<Nlri>
   readonly keepNlri: boolean
-  readonly trie: PrefixTrie | undefined
+  readonly trie: PrefixIndex | undefined
   readonly map: KeyMap | undefined
-  private readonly nodes: PrefixTrie | KeyMap
+  private readonly nodes: PrefixIndex | KeyMap
   private readonly pool = new WordPool(LIST_CLASSES)
   private readonly nlris: (Nlri | undefined)[] = [undefined]
   private readonly spareNlri: number[] = []
@@ -59,8 +65,10 @@ export class FamilyTable {
   readonly peerStale: number[] = []
   paths = 0
   prefixes = 0
-  /** Removing many paths: emptied trie nodes wait for tidy() (see PrefixTrie.unhold). */
+  /** Removing many paths: emptied keys wait for tidy() (see PrefixIndex.unhold). */
   bulk = false
+  /** The first path of a key may be kept in its index record (see the top). */
+  private readonly inline: boolean
   // After list(n): where n's paths are and how they are laid out.
   private la: Uint32Array = new Uint32Array(0)
   private lo = 0
@@ -77,9 +85,10 @@ export class FamilyTable {
     this.codec = codec
     this.keepNlri = kind !== 'ip' || safi === 4
     const words = (this.v6 ? 4 : 1) + (kind === 'vpn' ? 2 : 0)
-    this.trie = kind === 'map' ? undefined : new PrefixTrie(words)
+    this.trie = kind === 'map' ? undefined : new PrefixIndex(words)
     this.map = kind === 'map' ? new KeyMap() : undefined
     this.nodes = this.trie ?? this.map!
+    this.inline = kind === 'ip' && !this.keepNlri
   }
 
   storageBytes(): number {
@@ -92,7 +101,7 @@ export class FamilyTable {
     return (wide ? 3 : 2) + (this.keepNlri ? 1 : 0)
   }
 
-  /** The trie node for the key in trie.qk, added if missing. */
+  /** The node for the key in trie.qk, added if missing. */
   insertPrefix(len: number): number {
     return this.trie!.insert(len)
   }
@@ -103,6 +112,18 @@ export class FamilyTable {
 
   /** Makes n's paths readable with the entry accessors below; returns how many there are. */
   list(n: number): number {
+    if (this.inline) {
+      const trie = this.trie!
+      const r = trie.recordsOf(n)
+      const at = trie.base(n) + trie.list
+      if (r[at + 1] !== 0) {
+        this.la = r
+        this.lo = at
+        this.lw = false
+        this.ls = 2
+        return 1
+      }
+    }
     const ref = this.nodes.listOf(n)
     if (ref === 0) return 0
     const h = ref - 1
@@ -234,7 +255,7 @@ export class FamilyTable {
     return h
   }
 
-  /** Takes out trie nodes a bulk removal left; compacts the path lists when a third of their storage is free blocks. */
+  /** Takes out index entries a bulk removal left; compacts the path lists when a third of their storage is free blocks. */
   tidy(): void {
     this.trie?.prune()
     if (!this.pool.wasteful()) return
@@ -254,6 +275,36 @@ export class FamilyTable {
     nlri: Nlri | undefined,
   ): number {
     const word0 = ((peer << 8) | (hasPathId ? HAS_PATH_ID : 0)) >>> 0
+    if (this.inline) {
+      const trie = this.trie!
+      const r = trie.recordsOf(n)
+      const at = trie.base(n) + trie.list
+      const inlineSet = r[at + 1]!
+      if (inlineSet !== 0) {
+        const w0 = r[at]!
+        if (w0 >>> 8 === peer && pathId === 0) {
+          // The same path again: replaced in place.
+          if (w0 & ANY_STALE) this.peerStale[peer]!--
+          r[at] = word0
+          r[at + 1] = set
+          return inlineSet
+        }
+        // A second path: the first moves into a block with room for both.
+        const wide = pathId !== 0
+        const h = this.move(n, r, at, 1, false, wide, 2, -1)
+        r[at] = h + 1
+        r[at + 1] = 0
+      } else if (r[at] === 0 && pathId === 0) {
+        r[at] = word0
+        r[at + 1] = set
+        this.prefixes++
+        this.paths++
+        this.ensurePeer(peer)
+        this.peerPaths[peer]!++
+        this.setBit(peer, n)
+        return 0
+      }
+    }
     const ref = this.nodes.listOf(n)
     let h: number
     let at: number
@@ -393,7 +444,36 @@ export class FamilyTable {
     return marked
   }
 
+  /** Removes n's path kept in its index record (see the top). */
+  private removeInline(n: number, report: RemovedPath | undefined): number {
+    const trie = this.trie!
+    const r = trie.recordsOf(n)
+    const at = trie.base(n) + trie.list
+    const w0 = r[at]!
+    const set = r[at + 1]!
+    const peer = w0 >>> 8
+    if (w0 & ANY_STALE) this.peerStale[peer]!--
+    r[at] = 0
+    r[at + 1] = 0
+    this.paths--
+    this.peerPaths[peer]!--
+    this.clearBit(peer, n)
+    report?.(w0 & HAS_PATH_ID ? 0 : undefined, set, undefined)
+    this.prefixes--
+    if (this.bulk) trie.unhold(n)
+    else trie.release(n)
+    return set
+  }
+
+  /** n's one path is kept in its index record. */
+  private isInline(n: number): boolean {
+    if (!this.inline) return false
+    const trie = this.trie!
+    return trie.recordsOf(n)[trie.base(n) + trie.list + 1] !== 0
+  }
+
   private removeAt(n: number, i: number, report: RemovedPath | undefined): number {
+    if (this.isInline(n)) return this.removeInline(n, report)
     this.list(n)
     const h = this.nodes.listOf(n) - 1
     const a = this.la

@@ -1,32 +1,36 @@
 // The Adj-RIB-In: every path every peer sent, per peer, per family, per path
 // id (RFC 4271 §3.2, RFC 7911), with the attribute sets interned by their raw
-// bytes and a prefix trie across peers for looking-glass lookups. This file is
-// the RIB's public surface; everything outside rib/ imports from here.
+// bytes and a prefix index across peers for looking-glass lookups. This file
+// is the RIB's public surface; everything outside rib/ imports from here.
 //
 // Input is what a session decodes: `updateRoutes(update, problems, ctx)` from
 // bgp/ (treat-as-withdraw and afi-safi-disable already applied) together with
-// the UPDATE's raw octets, the whole message as received. The raw octets may
-// point into a socket buffer: the RIB copies the attribute bytes it keeps into
-// its own storage and never holds on to the given array.
+// the UPDATE's raw octets, the whole message as received; or, for an UPDATE
+// the session's fast path found clean, the octets alone (`applyRaw`: plain IP
+// prefixes go from the wire into the index without becoming objects or text).
+// The raw octets may point into a socket buffer: the RIB copies the attribute
+// bytes it keeps into its own storage and never holds on to the given array.
 //
 // Keys. IP families (unicast, multicast, labeled) are keyed by the prefix
 // with its host bits cleared: 10.1.2.3/8 from a peer is stored, listed and
-// withdrawn as 10.0.0.0/8 (the trie needs one canonical key; RFC 4271 §4.3
+// withdrawn as 10.0.0.0/8 (the index needs one canonical key; RFC 4271 §4.3
 // leaves the trailing bits undefined). VPN families (SAFI 128, 129) are keyed
 // by route distinguisher and masked prefix, "RD prefix" as their codec's key,
-// and are in a trie under their RD. Every other family (EVPN, FlowSpec,
+// and are indexed under their RD. Every other family (EVPN, FlowSpec,
 // BGP-LS, RTC, families carried raw…) is keyed by `familyCodec(afi, safi).key(nlri)`.
 // A path is identified by (peer, family, key, path id); no path id counts as 0.
 //
 // Memory. Paths, prefixes and attribute sets live in typed arrays, not in one
 // JS object per path (rib/pool.ts): per path 8 octets (12 with a path id, 4
 // more in families that keep the NLRI object) in one list per prefix shared by
-// all peers; per prefix a trie node (20 octets IPv4, 32 IPv6), about as many
-// branching nodes, a hash slot and an 8-octet list header; per distinct
-// attribute set its bytes plus ~30 octets. Storage that churn leaves free is
-// compacted. Query results are built on demand. With the synthetic full table
-// (bench/rib.ts) this is ~96 octets per path with one peer, ~56 with four and
-// ~45 with twenty, where attribute sets are two thirds of it.
+// all peers, except a prefix's only path, kept in its index record; per prefix
+// an index record (16 octets IPv4, 28 IPv6), a hash slot, and an entry in the
+// ordered index (8 octets IPv4, 20 IPv6, in blocks ~70% full), which is built
+// when a walk first needs it (prefix-index.ts); per distinct attribute set its
+// bytes plus ~26 octets. Storage that churn leaves free is compacted. Query
+// results are built on demand. With the synthetic full table (bench/rib.ts,
+// the order built) this is ~70 octets per path with one peer and ~53 with
+// four, where attribute sets are most of it.
 
 import type { CodecContext, FamilyNlri, Nlri, RouteAttributes, UpdateRoutes } from '../bgp/index.ts'
 import { AdjRibIn } from './rib.ts'
@@ -196,6 +200,15 @@ export interface Rib {
    * are for the session to act on (`sweepStale`, `withdraw` with `families`).
    */
   apply(peer: PeerId, routes: UpdateRoutes, raw: Uint8Array, ctx: Pick<CodecContext, 'asn4'>): ApplyResult
+  /**
+   * The same as `apply` with the routes `updateRoutes` would give, read from
+   * the octets: for an UPDATE the codec finds clean (no problems at all; the
+   * session's fast path, session/lean-update.ts, vouches for that) with the
+   * session's context. Plain IP unicast and multicast prefixes go into the
+   * RIB without becoming NLRI objects or text; other families are decoded by
+   * their codec. RangeError if the NLRI do not parse.
+   */
+  applyRaw(peer: PeerId, raw: Uint8Array, ctx: Pick<CodecContext, 'asn4' | 'addPath'>): ApplyResult
 
   /** Every path for exactly this prefix (host bits ignored). */
   exact(family: string, prefix: string, options?: LookupOptions): RibEntry | undefined

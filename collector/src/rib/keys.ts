@@ -208,3 +208,32 @@ function withRd(b: Uint8Array, at: number, address: string): string {
   for (let i = at; i < at + 8; i++) if (b[i] !== 0) return `${formatRD(b, at)} ${address}`
   return address
 }
+
+/**
+ * Reads a prefix of `bits` bits as it is on the wire (RFC 4271 §4.3: just
+ * enough octets) from buf[p..end) into k[0..words), host bits cleared;
+ * returns the offset after it. RangeError if it does not fit.
+ */
+export function readPrefixInto(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  bits: number,
+  k: Uint32Array,
+  words: number,
+): number {
+  const nb = (bits + 7) >>> 3
+  if (bits > words * 32 || p + nb > end) throw new RangeError('rib: NLRI prefix overruns its field')
+  for (let w = 0; w < words; w++) {
+    const at = p + w * 4
+    const left = nb - w * 4
+    let x = 0
+    if (left > 0) x = buf[at]! << 24
+    if (left > 1) x |= buf[at + 1]! << 16
+    if (left > 2) x |= buf[at + 2]! << 8
+    if (left > 3) x |= buf[at + 3]!
+    const keep = bits - w * 32
+    k[w] = keep >= 32 ? x >>> 0 : keep <= 0 ? 0 : (x & (0xffffffff << (32 - keep))) >>> 0
+  }
+  return p + nb
+}

@@ -10,7 +10,10 @@
 // The attribute section is copied without MP_REACH_NLRI and MP_UNREACH_NLRI
 // (type 14, 15) into a scratch buffer, once per UPDATE; each announced family
 // then prefixes it with the flags octet and its next hop (attribute-sets.ts)
-// and interns the result. Nothing here keeps a reference to the message.
+// and interns the result. On the way, where the four NLRI fields lie is noted
+// (withdrawn routes, NLRI, and those of MP_REACH_NLRI and MP_UNREACH_NLRI,
+// RFC 4760 §3, §4), for Rib.applyRaw to read them in place. Nothing here
+// keeps a reference to the message.
 //
 // The codec has decoded this message already, so its framing holds; should an
 // attribute overrun the section anyway (RFC 7606 §4 leaves the routes
@@ -33,6 +36,21 @@ export class SetBuilder {
   private mpNextHopLen = 0
   /** The message has routes in its IPv4 NLRI field (after the attributes). */
   hasNlriField = false
+  /** The NLRI fields found by load(): [start, end) in the message; end = start when absent. */
+  withdrawnStart = 0
+  withdrawnEnd = 0
+  nlriStart = 0
+  nlriEnd = 0
+  /** MP_REACH_NLRI's family and NLRI field (the first one's). */
+  reachAfi = 0
+  reachSafi = 0
+  reachStart = 0
+  reachEnd = 0
+  /** MP_UNREACH_NLRI's family and withdrawn routes (the first one's). */
+  unreachAfi = 0
+  unreachSafi = 0
+  unreachStart = 0
+  unreachEnd = 0
 
   /** Reads the message's attribute section; RangeError if `raw` is not a whole UPDATE. */
   load(raw: Uint8Array): void {
@@ -45,6 +63,12 @@ export class SetBuilder {
     const a = p + 2
     const aEnd = Math.min(a + alen, end)
     this.hasNlriField = a + alen < end
+    this.withdrawnStart = 21
+    this.withdrawnEnd = p
+    this.nlriStart = aEnd
+    this.nlriEnd = Math.max(aEnd, end)
+    this.reachStart = this.reachEnd = 0
+    this.unreachStart = this.unreachEnd = 0
     this.raw = raw
     this.nextHopAt = -1
     this.mpNextHopAt = -1
@@ -64,8 +88,17 @@ export class SetBuilder {
         if (this.mpNextHopAt < 0 && vlen >= 4 && 4 + raw[v + 3]! <= vlen) {
           this.mpNextHopAt = v + 4
           this.mpNextHopLen = raw[v + 3]!
+          this.reachNlri(raw, v, v + vlen)
         }
-      } else if (type !== 15) {
+      } else if (type === 15) {
+        // AFI (2), SAFI (1), withdrawn routes (RFC 4760 §4).
+        if (this.unreachEnd === 0 && vlen >= 3) {
+          this.unreachAfi = (raw[v]! << 8) | raw[v + 1]!
+          this.unreachSafi = raw[v + 2]!
+          this.unreachStart = v + 3
+          this.unreachEnd = v + vlen
+        }
+      } else {
         if (type === 3 && this.nextHopAt < 0) {
           this.nextHopAt = v
           this.nextHopLen = Math.min(vlen, MAX_NEXT_HOP)
@@ -78,6 +111,19 @@ export class SetBuilder {
       for (let k = i; k < aEnd; k++) out[o++] = raw[k]!
     }
     this.sectionEnd = o
+  }
+
+  /** Notes MP_REACH_NLRI's NLRI field: after the next hop, the reserved octet (RFC 2858's SNPA count) and any SNPAs. */
+  private reachNlri(raw: Uint8Array, v: number, end: number): void {
+    let p = v + 4 + raw[v + 3]!
+    if (p >= end) return
+    const snpas = raw[p++]!
+    for (let i = 0; i < snpas && p < end; i++) p += 1 + ((raw[p]! + 1) >> 1)
+    if (p > end) return
+    this.reachAfi = (raw[v]! << 8) | raw[v + 1]!
+    this.reachSafi = raw[v + 2]!
+    this.reachStart = p
+    this.reachEnd = end
   }
 
   /**

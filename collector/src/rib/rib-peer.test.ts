@@ -293,3 +293,70 @@ describe('Adj-RIB-In under churn', () => {
     }
   })
 })
+
+describe('Adj-RIB-In under churn, one path per key and several', () => {
+  it('holds what a model holds when single paths move in and out of shared lists, through stale marking and sweeps', () => {
+    let seed = 777
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed / 2 ** 32
+    }
+    const pick = (n: number) => Math.floor(next() * n)
+    const rib = createRib()
+    // Two peers without ADD-PATH (a path each per key, kept in the key's record while alone),
+    // one with path ids 0..2 (path id 0 may be kept there too).
+    const plain = [rib.peer('a'), rib.peer('b')]
+    const multi = rib.peer('c')
+    const peers = [...plain, multi]
+    // model: peer -> "prefix pathId" -> [med, stale]
+    const model = new Map<number, Map<string, [number, boolean]>>(peers.map((x) => [x, new Map()]))
+    const prefixes = Array.from({ length: 600 }, (_, i) => v4(i))
+    const check = () => {
+      for (const peer of peers) {
+        const want = [...model.get(peer)!].map(([k, [med, stale]]) => `${k} ${med} ${stale}`).sort()
+        const got = rib
+          .list(peer, { limit: 100_000 })
+          .routes.map((r) => `${r.key} ${r.pathId ?? '-'} ${r.attributes.attributes.med} ${r.stale}`)
+        expect(got.sort()).toEqual(want)
+      }
+      expect(rib.stats().paths).toBe([...model.values()].reduce((n, m) => n + m.size, 0))
+      expect(rib.stats().prefixes).toBe(
+        new Set([...model.values()].flatMap((m) => [...m.keys()].map((k) => k.split(' ')[0]))).size,
+      )
+    }
+    for (let round = 0; round < 30; round++) {
+      for (const peer of peers) {
+        const m = model.get(peer)!
+        const addPath = peer === multi
+        for (let u = 0; u < 6; u++) {
+          const med = pick(20)
+          const nlri = Array.from({ length: 25 }, () =>
+            addPath ? p(prefixes[pick(prefixes.length)]!, pick(3)) : p(prefixes[pick(prefixes.length)]!),
+          )
+          send(rib, peer, announce4(nlri, { med }), addPath ? ADD_PATH : undefined)
+          for (const n of nlri) m.set(`${n.prefix} ${n.pathId ?? '-'}`, [med, false])
+        }
+        const gone = Array.from({ length: 40 }, () =>
+          addPath ? p(prefixes[pick(prefixes.length)]!, pick(3)) : p(prefixes[pick(prefixes.length)]!),
+        )
+        send(rib, peer, withdraw4(gone), addPath ? ADD_PATH : undefined)
+        for (const n of gone) m.delete(`${n.prefix} ${n.pathId ?? '-'}`)
+      }
+      const peer = peers[pick(3)]!
+      const m = model.get(peer)!
+      if (round % 5 === 1) {
+        // Graceful restart: everything stale, some of it refreshed (by the next round), the rest swept later.
+        expect(rib.markStale(peer)).toBe([...m.values()].filter(([, stale]) => !stale).length)
+        for (const [k, [med]] of m) m.set(k, [med, true])
+      } else if (round % 5 === 3) {
+        const stale = [...m].filter(([, [, s]]) => s).length
+        expect(rib.sweepStale(peer)).toBe(stale)
+        for (const [k, [, s]] of [...m]) if (s) m.delete(k)
+      } else if (round % 10 === 9) {
+        rib.removePeer(peer)
+        m.clear()
+      }
+      check()
+    }
+  })
+})

@@ -14,6 +14,7 @@ import {
   type UpdateRoutes,
   type VpnNlri,
 } from '../bgp/index.ts'
+import { reader, u32 } from '../wire/reader.ts'
 import { AttributeSets } from './attribute-sets.ts'
 import { type Cursor, decodeCursor, encodeCursor } from './cursor.ts'
 import {
@@ -40,11 +41,38 @@ import type {
   WithdrawalBatch,
   WithdrawOptions,
 } from './index.ts'
-import { formatPrefixWords, formatRdWords, parsePrefixInto, parseRdInto } from './keys.ts'
+import { formatPrefixWords, formatRdWords, parsePrefixInto, parseRdInto, readPrefixInto } from './keys.ts'
 import { SetBuilder } from './raw-update.ts'
 import { hasNoLlgr, SetHandle } from './set-handle.ts'
 
 const MAX_PEERS = 1 << 24
+const V4_UNICAST = 1 * 256 + 1
+
+/** The NLRI of one field decoded by the family's codec; RangeError if they do not parse. */
+function decodeField(
+  afi: number,
+  safi: number,
+  raw: Uint8Array,
+  start: number,
+  end: number,
+  addPath: boolean,
+  withdraw: boolean,
+): Nlri[] {
+  // As the codec's NLRI list does (bgp/nlri/nlri-list.ts): an opaque family is one NLRI.
+  const codec = familyCodec(afi, safi)
+  const r = reader(raw, start, end)
+  const out: Nlri[] = []
+  try {
+    if (codec.opaque) {
+      if (r.pos < r.end) out.push(codec.decode(r, undefined, withdraw))
+      return out
+    }
+    while (r.pos < r.end) out.push(codec.decode(r, addPath ? u32(r) : undefined, withdraw))
+    return out
+  } catch (e) {
+    throw new RangeError(`rib: ${familyName(afi, safi)} NLRI do not parse: ${(e as Error).message}`)
+  }
+}
 
 function tableKind(afi: number, safi: number): TableKind {
   if ((afi === 1 || afi === 2) && !familyCodec(afi, safi).opaque) {
@@ -71,6 +99,11 @@ export class AdjRibIn {
   private readonly byName = new Map<string, PeerId>()
   private readonly spareIds: PeerId[] = []
   private readonly scratch = new Uint32Array(6)
+  // What the UPDATE being applied did (see ApplyResult).
+  private added = 0
+  private replaced = 0
+  private withdrawn = 0
+  private unknown = 0
 
   constructor(options: RibOptions) {
     this.sets = new AttributeSets(options.attributeCacheSize ?? 65536)
@@ -148,26 +181,11 @@ export class AdjRibIn {
 
   apply(peer: PeerId, routes: UpdateRoutes, raw: Uint8Array, ctx: Pick<CodecContext, 'asn4'>): ApplyResult {
     this.checkPeer(peer)
-    let added = 0
-    let replaced = 0
-    let withdrawn = 0
-    let unknown = 0
-    const sets = this.sets
+    this.startCount()
     for (const w of routes.withdraw) {
       const t = this.tables.get(w.afi * 256 + w.safi)
-      if (!t) {
-        unknown += w.nlri.length
-        continue
-      }
-      for (const nlri of w.nlri) {
-        const n = this.locate(t, nlri, false)
-        const set = n === 0 ? 0 : t.remove(n, peer, nlri.pathId ?? 0)
-        if (set === 0) unknown++
-        else {
-          sets.release(set)
-          withdrawn++
-        }
-      }
+      if (!t) this.unknown += w.nlri.length
+      else this.withdrawNlri(t, peer, w.nlri)
     }
     if (routes.announce.length) {
       const b = this.builder
@@ -176,23 +194,11 @@ export class AdjRibIn {
         for (let i = 0; i < routes.announce.length; i++) {
           const a = routes.announce[i]!
           const fromField = i === 0 && a.afi === 1 && a.safi === 1 && b.hasNlriField
-          const set = sets.intern(b.scratch, b.build(ctx.asn4, fromField), b.end)
-          const t = this.table(a.afi, a.safi)
-          const keep = t.keepNlri
+          const set = this.sets.intern(b.scratch, b.build(ctx.asn4, fromField), b.end)
           try {
-            for (const nlri of a.nlri) {
-              const n = this.locate(t, nlri, true)
-              sets.retain(set)
-              const pathId = nlri.pathId
-              const old = t.put(n, peer, pathId ?? 0, pathId !== undefined, set, keep ? nlri : undefined)
-              if (old === 0) added++
-              else {
-                sets.release(old)
-                replaced++
-              }
-            }
+            this.announceNlri(this.table(a.afi, a.safi), peer, a.nlri, set)
           } finally {
-            sets.releaseIfUnused(set)
+            this.sets.releaseIfUnused(set)
           }
         }
       } finally {
@@ -200,7 +206,176 @@ export class AdjRibIn {
       }
     }
     this.tidy()
-    return { added, replaced, withdrawn, unknown }
+    return this.result()
+  }
+
+  applyRaw(peer: PeerId, raw: Uint8Array, ctx: Pick<CodecContext, 'asn4' | 'addPath'>): ApplyResult {
+    this.checkPeer(peer)
+    this.startCount()
+    const b = this.builder
+    b.load(raw)
+    try {
+      if (b.withdrawnEnd > b.withdrawnStart) {
+        this.withdrawField(peer, 1, 1, raw, b.withdrawnStart, b.withdrawnEnd, ctx.addPath.has(V4_UNICAST))
+      }
+      if (b.unreachEnd > b.unreachStart) {
+        const addPath = ctx.addPath.has(b.unreachAfi * 256 + b.unreachSafi)
+        this.withdrawField(peer, b.unreachAfi, b.unreachSafi, raw, b.unreachStart, b.unreachEnd, addPath)
+      }
+      if (b.nlriEnd > b.nlriStart) {
+        const addPath = ctx.addPath.has(V4_UNICAST)
+        this.announceField(peer, 1, 1, raw, b.nlriStart, b.nlriEnd, addPath, ctx.asn4, true)
+      }
+      if (b.reachEnd > b.reachStart) {
+        const addPath = ctx.addPath.has(b.reachAfi * 256 + b.reachSafi)
+        this.announceField(
+          peer,
+          b.reachAfi,
+          b.reachSafi,
+          raw,
+          b.reachStart,
+          b.reachEnd,
+          addPath,
+          ctx.asn4,
+          false,
+        )
+      }
+    } finally {
+      b.clear()
+    }
+    this.tidy()
+    return this.result()
+  }
+
+  private startCount(): void {
+    this.added = 0
+    this.replaced = 0
+    this.withdrawn = 0
+    this.unknown = 0
+  }
+
+  private result(): ApplyResult {
+    return { added: this.added, replaced: this.replaced, withdrawn: this.withdrawn, unknown: this.unknown }
+  }
+
+  private withdrawNlri(t: FamilyTable, peer: PeerId, nlri: readonly Nlri[]): void {
+    for (const x of nlri) this.withdrawAt(t, this.locate(t, x, false), peer, x.pathId ?? 0)
+  }
+
+  private withdrawAt(t: FamilyTable, n: number, peer: PeerId, pathId: number): void {
+    const set = n === 0 ? 0 : t.remove(n, peer, pathId)
+    if (set === 0) this.unknown++
+    else {
+      this.sets.release(set)
+      this.withdrawn++
+    }
+  }
+
+  /** Adds the NLRI with the interned set (each path takes a reference). */
+  private announceNlri(t: FamilyTable, peer: PeerId, nlri: readonly Nlri[], set: number): void {
+    const keep = t.keepNlri
+    for (const x of nlri) {
+      const pathId = x.pathId
+      this.putAt(
+        t,
+        this.locate(t, x, true),
+        peer,
+        pathId ?? 0,
+        pathId !== undefined,
+        set,
+        keep ? x : undefined,
+      )
+    }
+  }
+
+  private putAt(
+    t: FamilyTable,
+    n: number,
+    peer: PeerId,
+    pathId: number,
+    hasPathId: boolean,
+    set: number,
+    nlri: Nlri | undefined,
+  ): void {
+    this.sets.retain(set)
+    const old = t.put(n, peer, pathId, hasPathId, set, nlri)
+    if (old === 0) this.added++
+    else {
+      this.sets.release(old)
+      this.replaced++
+    }
+  }
+
+  /** Withdrawn routes of a family read from raw[start..end): plain IP prefixes in place, others decoded. */
+  private withdrawField(
+    peer: PeerId,
+    afi: number,
+    safi: number,
+    raw: Uint8Array,
+    start: number,
+    end: number,
+    addPath: boolean,
+  ): void {
+    const t = this.tables.get(afi * 256 + safi)
+    if (t === undefined) {
+      this.unknown += decodeField(afi, safi, raw, start, end, addPath, true).length
+      return
+    }
+    if (t.kind !== 'ip' || t.keepNlri) {
+      this.withdrawNlri(t, peer, decodeField(afi, safi, raw, start, end, addPath, true))
+      return
+    }
+    const trie = t.trie!
+    let p = start
+    while (p < end) {
+      let pathId = 0
+      if (addPath) {
+        if (p + 4 > end) throw new RangeError('rib: NLRI path identifier overruns its field')
+        pathId = ((raw[p]! << 24) | (raw[p + 1]! << 16) | (raw[p + 2]! << 8) | raw[p + 3]!) >>> 0
+        p += 4
+      }
+      const bits = raw[p]!
+      p = readPrefixInto(raw, p + 1, end, bits, trie.qk, trie.words)
+      this.withdrawAt(t, trie.find(bits), peer, pathId)
+    }
+  }
+
+  /** Routes of a family read from raw[start..end) with the family's attribute set: plain IP prefixes in place, others decoded. */
+  private announceField(
+    peer: PeerId,
+    afi: number,
+    safi: number,
+    raw: Uint8Array,
+    start: number,
+    end: number,
+    addPath: boolean,
+    asn4: boolean,
+    fromField: boolean,
+  ): void {
+    const b = this.builder
+    const set = this.sets.intern(b.scratch, b.build(asn4, fromField), b.end)
+    try {
+      const t = this.table(afi, safi)
+      if (t.kind !== 'ip' || t.keepNlri) {
+        this.announceNlri(t, peer, decodeField(afi, safi, raw, start, end, addPath, false), set)
+        return
+      }
+      const trie = t.trie!
+      let p = start
+      while (p < end) {
+        let pathId = 0
+        if (addPath) {
+          if (p + 4 > end) throw new RangeError('rib: NLRI path identifier overruns its field')
+          pathId = ((raw[p]! << 24) | (raw[p + 1]! << 16) | (raw[p + 2]! << 8) | raw[p + 3]!) >>> 0
+          p += 4
+        }
+        const bits = raw[p]!
+        p = readPrefixInto(raw, p + 1, end, bits, trie.qk, trie.words)
+        this.putAt(t, trie.insert(bits), peer, pathId, addPath, set, undefined)
+      }
+    } finally {
+      this.sets.releaseIfUnused(set)
+    }
   }
 
   /** Compacts storage that churn has left mostly free. */
@@ -260,15 +435,22 @@ export class AdjRibIn {
 
   moreSpecifics(family: string, prefix: string, options: RangeOptions = {}): IterableIterator<RibEntry> {
     const { t, len } = this.query(family, prefix, options.rd, false)
-    const top = t ? t.trie!.top(len) : 0
-    return this.entriesBelow(t, top, options.includeSelf === false ? len : -1)
+    return this.entriesBelow(
+      t,
+      t ? t.trie!.walkInside(len) : undefined,
+      options.includeSelf === false ? len : -1,
+    )
   }
 
-  private *entriesBelow(t: FamilyTable | undefined, top: number, skipLen: number): Generator<RibEntry> {
-    if (!t || top === 0) return
+  private *entriesBelow(
+    t: FamilyTable | undefined,
+    nodes: Iterable<number> | undefined,
+    skipLen: number,
+  ): Generator<RibEntry> {
+    if (!t || !nodes) return
     const handles = new Map<number, SetHandle>()
     const trie = t.trie!
-    for (const n of trie.walk(top)) if (trie.lenOf(n) !== skipLen) yield this.entry(t, n, handles)
+    for (const n of nodes) if (trie.lenOf(n) !== skipLen) yield this.entry(t, n, handles)
   }
 
   lessSpecifics(family: string, prefix: string, options: RangeOptions = {}): RibEntry[] {
@@ -310,7 +492,7 @@ export class AdjRibIn {
   private *allEntries(t: FamilyTable | undefined): Generator<RibEntry> {
     if (!t) return
     const handles = new Map<number, SetHandle>()
-    const nodes = t.trie ? t.trie.walk(0) : t.map!.sorted()
+    const nodes = t.trie ? t.trie.walk() : t.map!.sorted()
     for (const n of nodes) yield this.entry(t, n, handles)
   }
 
@@ -422,8 +604,8 @@ export class AdjRibIn {
       const n = this.locateKey(t, from.key)
       if (n > 0 && t.hasPeer(peer, n)) yield n
       const len = this.keyLen(t, from.key)
-      walk = len < 0 ? trie.walk(0) : trie.walk(0, len)
-    } else walk = trie.walk(0)
+      walk = len < 0 ? trie.walk() : trie.walkAfter(len)
+    } else walk = trie.walk()
     for (const n of walk) if (t.hasPeer(peer, n)) yield n
   }
 
@@ -575,7 +757,7 @@ export class AdjRibIn {
       const batcher = this.batcher(t, peer, size, (b) => out.push(b))
       for (const n of t.peerNodes(peer)) {
         batcher.at(n)
-        // Emptied trie nodes are taken out together by tidy(), not one walk from the root each.
+        // Emptied keys are taken out of the prefix index together by tidy().
         t.bulk = true
         try {
           t.removePeer(n, peer, staleOnly, batcher.report)

@@ -2,11 +2,12 @@
 // marker, 2-octet length, 1-octet type).
 //
 // Zero-copy where it can be: every message that lies whole inside one received
-// chunk is handed out as a view (`subarray`) of that chunk. Only a message cut
-// by a chunk boundary is assembled in a buffer owned by the framer, and only
-// its own octets are copied. A view is valid until `push` returns; a consumer
-// that keeps the octets copies them (the RIB interns attribute bytes, sinks
-// copy the raw message once).
+// chunk is handed out as a view of that chunk. Only a message cut by a chunk
+// boundary is assembled in a buffer owned by the framer, and only its own
+// octets are copied. A view is valid until `push` returns; a consumer that
+// keeps the octets copies them (the RIB interns attribute bytes, sinks copy
+// the raw message once). Views are plain Uint8Arrays even when the chunk is a
+// Buffer: cheaper to make, and their slice() copies (a Buffer's does not).
 //
 // Like a resumable parser, the framer keeps no state but the partial message,
 // so any split of the stream yields the same messages (tested at every offset).
@@ -70,7 +71,7 @@ export class Framer {
       if (length < 0) return this.failed
       if (end - pos < length) break
       this.messages++
-      sink(chunk.subarray(pos, pos + length))
+      sink(new Uint8Array(chunk.buffer, chunk.byteOffset + pos, length))
       pos += length
     }
     if (pos < end) this.hold(chunk, pos, end)

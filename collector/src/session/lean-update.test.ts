@@ -9,12 +9,20 @@ import {
   ALL_FAMILIES,
   type CodecContext,
   decodeMessage,
+  familyByName,
+  familyKey,
   NO_FAMILIES,
   type UpdateMessage,
   updateRoutes,
 } from '../bgp/index.ts'
 import { fromHex } from '../wire/hex.ts'
-import { leanUpdate, UNDECODED_ATTRIBUTES } from './lean-update.ts'
+import {
+  announcedFamilies,
+  leanUpdate,
+  newUpdateScan,
+  scanUpdate,
+  UNDECODED_ATTRIBUTES,
+} from './lean-update.ts'
 
 const CONTEXTS: readonly CodecContext[] = [
   { asn4: true, addPath: NO_FAMILIES, extendedMessage: true },
@@ -40,10 +48,16 @@ function fixtureUpdates(dir: string): Uint8Array[] {
   return out
 }
 
+const scan = newUpdateScan()
+
 /** Checks the property on one message in one context; returns whether the fast path took it. */
 function check(m: Uint8Array, ctx: CodecContext): boolean {
   const lean = leanUpdate(m, ctx)
+  // The scan takes what leanUpdate takes, and says which families the routes are of.
+  expect(scanUpdate(m, ctx, scan)).toBe(lean !== undefined)
   if (!lean) return false
+  expect(announcedFamilies(scan)).toEqual(lean.announce.map((a) => familyKey(a.afi, a.safi)))
+  expect(scan.endOfRib).toBe(lean.endOfRib === undefined ? -1 : familyByName(lean.endOfRib))
   const full = decodeMessage(m, ctx)
   // The fast path only ever takes what the full decode finds clean…
   expect(full.problems, 'a message the fast path took has problems').toEqual([])

@@ -9,8 +9,9 @@
 // an enhanced route refresh with our empty Adj-RIB-Out (RFC 7313 §4), and the
 // End-of-RIB markers a graceful-restart peer waits for (RFC 4724 §4.1).
 //
-// A second connection from the peer while one is past Active is held apart
-// (our OPEN sent, its OPEN awaited) and then resolved by collision.ts.
+// A second connection from the peer while one is past Active, or waits for
+// the peer's OPEN (DelayOpen), is held apart (its OPEN awaited) and then
+// resolved by collision.ts.
 
 import { connect as netConnect, type Socket } from 'node:net'
 import {
@@ -49,6 +50,7 @@ import {
   step,
   type TimerName,
 } from './fsm.ts'
+import { withHardReset } from './hard-reset.ts'
 import { buildOpen, familiesFor, type Negotiated, negotiate } from './negotiate.ts'
 import { checkOpen } from './open-check.ts'
 import { type LastError, type PeerView, peerView } from './peer-view.ts'
@@ -180,7 +182,8 @@ export class Peer {
           this.explained = n
           this.fire({ type: 'UpdateMsgErr', notification: n })
         },
-        overLimit: (n, reason) => {
+        overLimit: (cease, reason) => {
+          const n = this.hardened(cease)
           this.noteError('sent', reason, n)
           this.explained = n
           this.fire({ type: 'AutomaticStop', notification: n })
@@ -213,7 +216,7 @@ export class Peer {
     this.keepRoutesOnStop = options.keepRoutes ?? false
     if (this.pending) this.closeConn(this.pending, notify('NOTIFY.CEASE.ADMINISTRATIVE_SHUTDOWN'))
     const conn = this.conn
-    this.fire({ type: 'ManualStop', notification: shutdownNotification(2, message) })
+    this.fire({ type: 'ManualStop', notification: this.hardened(shutdownNotification(2, message)) })
     this.fsmTimers.stopAll()
     this.intake.stop()
     if (this.connecting) {
@@ -245,6 +248,11 @@ export class Peer {
         return
       case 'Active':
       case 'Connect':
+        // DelayOpen holds a connection already (RFC 4271 §8.2.2): the new one waits apart for its OPEN.
+        if (this.fsm.delayingOpen) {
+          this.holdApart(conn)
+          return
+        }
         if (this.connecting) {
           this.connecting.destroy()
           this.connecting = undefined
@@ -505,6 +513,11 @@ export class Peer {
       timestamp: this.deps.clock.nowMicros(),
       sequence: this.sequence++,
     }
+  }
+
+  /** RFC 8538 §5: a final Cease goes as a Hard Reset once the N bit was exchanged on the connection. */
+  private hardened(n: NotificationMessage): NotificationMessage {
+    return withHardReset(n, this.conn?.negotiated?.gracefulRestart?.notification === true)
   }
 
   private noteError(
@@ -769,7 +782,12 @@ export class Peer {
       return
     }
     this.log.info('collision', { kept: 'new', state: this.fsm.name })
-    if (this.conn) {
+    if (this.conn && this.fsm.delayingOpen) {
+      // The older connection is still waiting for an OPEN (DelayOpen): nothing was said on it, so
+      // it goes with the collision Cease and the FSM carries on with the newer one (no failure).
+      this.closeConn(this.conn, notify('NOTIFY.CEASE.CONNECTION_COLLISION_RESOLUTION'))
+      this.conn = undefined
+    } else if (this.conn) {
       this.noteError('local', 'connection collision: the peer opened a new connection')
       this.fire({ type: 'OpenCollisionDump' })
     }
@@ -777,7 +795,7 @@ export class Peer {
     // Adopt the new connection, whose OPEN we already have.
     this.dropPending()
     this.conn = conn
-    this.fire({ type: 'TcpConnectionConfirmed' })
+    if (!this.fsm.delayingOpen) this.fire({ type: 'TcpConnectionConfirmed' })
     this.negotiated = conn.negotiated
     this.opens = { sent: conn.openSent!, received: m }
     const holdTime = conn.negotiated!.holdTime

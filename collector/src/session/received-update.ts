@@ -13,15 +13,22 @@ import {
   routeAttributes,
   type UpdateMessage,
   type UpdateRoutes,
+  updateRoutes,
 } from '../bgp/index.ts'
 import type { EventOrigin, UpdateEvent } from '../events/index.ts'
+import { leanUpdate } from './lean-update.ts'
 
-/** `raw` must be the event's own copy; `lean` the fast path's routes (attributes undecoded). */
+/**
+ * `raw` must be the event's own copy; `lean` the fast path's routes (attributes
+ * undecoded), or undefined to read them from `raw` when a sink first asks (no
+ * family disabled); `disabled` the session's families switched off by RFC 7606 (copied).
+ */
 export function receivedUpdate(
   origin: EventOrigin,
   raw: Uint8Array,
   context: CodecContext,
-  lean: UpdateRoutes,
+  lean: UpdateRoutes | undefined,
+  disabled?: ReadonlySet<number>,
 ): UpdateEvent {
   let decoded: DecodeResult | undefined
   let routes: UpdateRoutes | undefined
@@ -35,6 +42,7 @@ export function receivedUpdate(
     direction: 'received',
     raw,
     context,
+    ...(disabled?.size ? { disabledFamilies: [...disabled] } : {}),
     get message() {
       return decode().message
     },
@@ -43,7 +51,9 @@ export function receivedUpdate(
     },
     get routes() {
       routes ??= {
-        ...lean,
+        ...(lean ??
+          leanUpdate(raw, context) ??
+          updateRoutes(decode().message as UpdateMessage, decode().problems, context)),
         attributes: routeAttributes((decode().message as UpdateMessage).attributes, context),
       }
       return routes

@@ -41,7 +41,7 @@ import {
   type GrTimer,
   grStep,
 } from './graceful-restart.ts'
-import { leanUpdate } from './lean-update.ts'
+import { announcedFamilies, newUpdateScan, scannedRoutes, scanUpdate } from './lean-update.ts'
 import { crossedLimit, maxPrefixNotification } from './max-prefix.ts'
 import type { Negotiated } from './negotiate.ts'
 import { receivedUpdate } from './received-update.ts'
@@ -102,6 +102,8 @@ export class RouteIntake {
   private pathTotal = 0
   private announced = 0
   private withdrawn = 0
+  /** Where the routes of the UPDATE at hand are (the fast path's, reused). */
+  private readonly scan = newUpdateScan()
 
   constructor(address: string, settings: PeerSettings, deps: SessionDeps, hooks: IntakeHooks, log: Logger) {
     this.deps = deps
@@ -133,15 +135,24 @@ export class RouteIntake {
 
   /** One received UPDATE (the whole message, a view valid during the call). */
   update(raw: Uint8Array, ctx: CodecContext): void {
-    // The fast path: a clean UPDATE read in place.
-    const lean = leanUpdate(raw, ctx)
-    if (lean) {
+    // The fast path: a clean UPDATE read in place, and into the RIB from its octets.
+    const scan = this.scan
+    if (scanUpdate(raw, ctx, scan)) {
       this.hooks.alive()
-      const routes = this.disabled.size ? this.withoutDisabled(lean) : lean
-      const added = this.apply(raw, ctx, routes)
+      if (this.disabled.size) {
+        const routes = this.withoutDisabled(scannedRoutes(raw, ctx, scan)!)
+        const added = this.apply(raw, ctx, routes)
+        if (this.deps.bus.active)
+          this.deps.bus.publish(receivedUpdate(this.hooks.origin(), raw.slice(), ctx, routes, this.disabled))
+        this.after(scan.endOfRib, added, routes)
+        return
+      }
+      const res = this.deps.rib.applyRaw(this.ribPeer, raw, ctx)
+      this.count(res)
+      // The event reads the routes from its copy if a sink asks for them.
       if (this.deps.bus.active)
-        this.deps.bus.publish(receivedUpdate(this.hooks.origin(), raw.slice(), ctx, routes))
-      this.after(routes, added)
+        this.deps.bus.publish(receivedUpdate(this.hooks.origin(), raw.slice(), ctx, undefined))
+      this.after(scan.endOfRib, res.added, undefined)
       return
     }
     const d = decodeMessage(raw, ctx)
@@ -162,7 +173,7 @@ export class RouteIntake {
     if (this.disabled.size) routes = this.withoutDisabled(routes)
     const added = this.apply(raw, ctx, routes)
     this.publish(raw, d, ctx, routes)
-    this.after(routes, added)
+    this.after(routes.endOfRib === undefined ? -1 : (familyByName(routes.endOfRib) ?? -1), added, routes)
   }
 
   /** RFC 7313 §4: BoRR marks the family's routes stale, EoRR removes what was not refreshed. */
@@ -205,10 +216,18 @@ export class RouteIntake {
   private apply(raw: Uint8Array, ctx: CodecContext, routes: UpdateRoutes): number {
     if (!routes.announce.length && !routes.withdraw.length) return 0
     const res = this.deps.rib.apply(this.ribPeer, routes, raw, ctx)
+    this.count(res)
+    return res.added
+  }
+
+  private count(res: {
+    readonly added: number
+    readonly replaced: number
+    readonly withdrawn: number
+  }): void {
     this.pathTotal += res.added - res.withdrawn
     this.announced += res.added + res.replaced
     this.withdrawn += res.withdrawn
-    return res.added
   }
 
   private publish(raw: Uint8Array, d: DecodeResult, ctx: CodecContext, routes?: UpdateRoutes): void {
@@ -222,21 +241,25 @@ export class RouteIntake {
       context: ctx,
       ...(routes ? { routes } : {}),
       problems: d.problems,
+      ...(this.disabled.size ? { disabledFamilies: [...this.disabled] } : {}),
     })
   }
 
-  /** End-of-RIB and the prefix limit, once the UPDATE is in the RIB and on the bus. */
-  private after(routes: UpdateRoutes, added: number): void {
-    if (routes.endOfRib !== undefined) {
-      const key = familyByName(routes.endOfRib)
-      if (key !== undefined) {
-        this.endOfRibAt.set(key, this.deps.clock.now())
-        this.grStep({ type: 'end-of-rib', family: key })
-      }
+  /**
+   * End-of-RIB (a family key, or -1) and the prefix limit, once the UPDATE is
+   * in the RIB and on the bus; the families announced are those of `routes`,
+   * or of the scan when the fast path took the UPDATE whole.
+   */
+  private after(endOfRib: FamilyKey, added: number, routes: UpdateRoutes | undefined): void {
+    if (endOfRib >= 0) {
+      this.endOfRibAt.set(endOfRib, this.deps.clock.now())
+      this.grStep({ type: 'end-of-rib', family: endOfRib })
     }
     const limits = this.settings.maxPrefixes
     if (!limits || added === 0) return
-    const touched = routes.announce.map((a) => familyKey(a.afi, a.safi))
+    const touched = routes
+      ? routes.announce.map((a) => familyKey(a.afi, a.safi))
+      : announcedFamilies(this.scan)
     const hit = crossedLimit(
       limits,
       this.pathTotal,

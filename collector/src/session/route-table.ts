@@ -18,6 +18,12 @@ export interface RouteTable {
     raw: Uint8Array,
     ctx: Pick<CodecContext, 'asn4'>,
   ): { readonly added: number; readonly replaced: number; readonly withdrawn: number }
+  /** `apply` for a clean UPDATE (one the fast path took), its routes read from the octets. */
+  applyRaw(
+    peer: number,
+    raw: Uint8Array,
+    ctx: Pick<CodecContext, 'asn4' | 'addPath'>,
+  ): { readonly added: number; readonly replaced: number; readonly withdrawn: number }
   count(peer: number, family?: string): { readonly paths: number; readonly prefixes: number }
   counts(peer: number): readonly {
     readonly family: string

@@ -14,16 +14,23 @@
 //   batch:   "RLB1" (4) | record count (4) | records…
 //
 //   record:  kind (1)          1 message, 2 state change
-//            flags (1)         bit 0 sent, 1 synthetic, 2 4-octet AS, 3 extended message
+//            flags (1)         bit 0 sent, 1 synthetic, 2 4-octet AS, 3 extended message,
+//                              4 disabled families follow (messages)
 //            host length (1) | host (UTF-8)
 //            address length (1: 4 or 16) | peer address
 //            peer AS (4) | local AS (4)
 //            time (8: float64, µs since the epoch) | sequence (8: float64)
 //   message: ADD-PATH family count (1) | family keys (4 each: AFI × 256 + SAFI)
+//            [flag 4: disabled family count (1) | family keys (4 each)]
 //            message length (4) | the message, header included
 //   state:   from (1) | to (1)  RFC 6396 §4.4.1 numbering: 1 Idle … 6 Established
 //            RIS state (1)      0 none, 1 connected, 2 down
 //            reason length (2) | reason (UTF-8)
+//
+// Disabled families are those a session switched off (RFC 7606 §2 AFI/SAFI
+// disable) before the message: the RIB ignores their NLRI, so the rows must
+// too. The list is behind a flag so that batches spooled before it existed
+// still read.
 //
 // float64 holds every integer below 2^53 exactly: µs timestamps until the year
 // 2255, and any sequence a session can reach.
@@ -39,6 +46,7 @@ const F_SENT = 1
 const F_SYNTHETIC = 2
 const F_ASN4 = 4
 const F_EXTENDED = 8
+const F_DISABLED = 16
 
 export const STATE_CODES: Readonly<Record<SessionState, number>> = {
   Idle: 1,
@@ -83,6 +91,8 @@ export interface MessageRecord extends RecordOrigin {
   readonly context: CodecContext
   /** Family keys with ADD-PATH in the context, ascending. */
   readonly addPath: readonly number[]
+  /** Family keys the session had disabled (RFC 7606) when the message came, ascending. */
+  readonly disabled: readonly number[]
   readonly raw: Uint8Array
 }
 
@@ -97,6 +107,7 @@ export interface StateRecord extends RecordOrigin {
 export type BatchRecord = MessageRecord | StateRecord
 
 const utf8 = new TextEncoder()
+const NO_FAMILIES: readonly number[] = []
 const utf8Decoder = new TextDecoder()
 
 let probeKeys: readonly number[] | undefined
@@ -194,28 +205,37 @@ export class BatchWriter {
     this.pos = p + 24
   }
 
+  /** A family count and keys at `at` (room ensured); returns the position after them. */
+  private families(keys: readonly number[], at: number): number {
+    if (keys.length > 255) throw new BatchFormatError('more than 255 families in a message record')
+    let p = at
+    this.buf[p++] = keys.length
+    for (const k of keys) {
+      this.view.setUint32(p, k)
+      p += 4
+    }
+    return p
+  }
+
   addMessage(e: UpdateEvent): void {
     let keys = this.contexts.get(e.context)
     if (!keys) {
       keys = addPathKeys(e.context.addPath)
       this.contexts.set(e.context, keys)
     }
+    const disabled = e.disabledFamilies?.length ? [...e.disabledFamilies].sort((a, b) => a - b) : undefined
     const flags =
       (e.direction === 'sent' ? F_SENT : 0) |
       (e.synthetic ? F_SYNTHETIC : 0) |
       (e.context.asn4 ? F_ASN4 : 0) |
-      (e.context.extendedMessage ? F_EXTENDED : 0)
-    this.origin(1, flags, e, 1 + 4 * keys.length + 4 + e.raw.length)
-    const b = this.buf
-    const v = this.view
-    let p = this.pos
-    b[p++] = keys.length
-    for (const k of keys) {
-      v.setUint32(p, k)
-      p += 4
-    }
-    v.setUint32(p, e.raw.length)
-    b.set(e.raw, p + 4)
+      (e.context.extendedMessage ? F_EXTENDED : 0) |
+      (disabled ? F_DISABLED : 0)
+    const extra = disabled ? 1 + 4 * disabled.length : 0
+    this.origin(1, flags, e, 1 + 4 * keys.length + extra + 4 + e.raw.length)
+    let p = this.families(keys, this.pos)
+    if (disabled) p = this.families(disabled, p)
+    this.view.setUint32(p, e.raw.length)
+    this.buf.set(e.raw, p + 4)
     this.pos = p + 4 + e.raw.length
     this.records++
   }
@@ -291,6 +311,15 @@ export function* readBatch(batch: Uint8Array): Generator<BatchRecord> {
   const need = (n: number) => {
     if (p + n > batch.length) throw new BatchFormatError(`batch truncated at octet ${p}`)
   }
+  const familyList = (): number[] => {
+    need(1)
+    const n = batch[p++]!
+    need(4 * n)
+    const keys: number[] = []
+    for (let k = 0; k < n; k++) keys.push(v.getUint32(p + 4 * k))
+    p += 4 * n
+    return keys
+  }
   for (let i = 0; i < count; i++) {
     need(3)
     const kind = batch[p]!
@@ -326,12 +355,9 @@ export function* readBatch(batch: Uint8Array): Generator<BatchRecord> {
     }
     p += 24
     if (kind === 1) {
-      need(1)
-      const n = batch[p++]!
-      need(4 * n + 4)
-      const keys: number[] = []
-      for (let k = 0; k < n; k++) keys.push(v.getUint32(p + 4 * k))
-      p += 4 * n
+      const keys = familyList()
+      const disabled = flags & F_DISABLED ? familyList() : NO_FAMILIES
+      need(4)
       const length = v.getUint32(p)
       p += 4
       need(length)
@@ -344,6 +370,7 @@ export function* readBatch(batch: Uint8Array): Generator<BatchRecord> {
         synthetic: (flags & F_SYNTHETIC) !== 0,
         context: contextOf(flags, keys, contexts),
         addPath: keys,
+        disabled,
         raw,
       }
     } else if (kind === 2) {

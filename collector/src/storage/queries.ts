@@ -274,30 +274,68 @@ export async function prefixHistory(
 
 /**
  * The latest update of every route (peer, prefix, RD/key, path id) matching
- * the conditions at or before `at`, kept when it is an announcement: the
- * routes as the peers had them at that time.
+ * the conditions at or before `at`, kept when it is an announcement of the
+ * peer's session in force at `at`: the routes as the peers had them then.
+ *
+ * A session can end without withdrawals in `updates`: the collector stopped
+ * or crashed, or it could not write the synthetic ones. So `peer_events`
+ * decides what counts. For each peer, its latest state change at or before
+ * `at`: when that is not Established (the session was down, or the collector
+ * had restarted and was waiting for it), the peer had no routes; when it is,
+ * only updates from that change on count, so routes of an earlier session
+ * never stay "announced". A peer with no state change stored at all (updates
+ * imported without sessions) is taken at its updates' word. While a
+ * graceful-restart peer is away, the RIB keeps its routes stale; here the
+ * peer has none until it is back and announces them again.
+ *
+ * `updates` is read through its primary index (the prefix or peer
+ * conditions), grouped per route, and only that result is joined with the
+ * per-peer session starts (`peer_events` is a few rows per session).
  */
-async function stateAt(q: Queryable, w: PrefixSql, at: number | undefined, max: number): Promise<Route[]> {
+async function stateAt(
+  q: Queryable,
+  w: PrefixSql,
+  peers: PeerFilter,
+  at: number | undefined,
+  max: number,
+): Promise<Route[]> {
   const t = at === undefined ? { where: '', params: {} } : timeCondition({ to: at })
   const all = where(w, t)
-  // One row per route: the columns of its latest update (argMax, no sort of the whole input),
-  // kept when that update is an announcement.
+  const sessions = where(peerCondition(peers), t, { where: "event = 'state'", params: {} })
+  // One row per route: the columns of its latest update (argMax, no sort of the whole input).
   const rows = await q.query<RouteRow>(
-    `SELECT toUnixTimestamp64Micro(s.1) AS ts, collector, toString(peer_address) AS peer, s.2 AS peer_asn,
-            s.3 AS family, toString(prefix) AS prefix_text, prefix_length, path_id, s.4 AS rd, s.5 AS next_hop,
-            s.6 AS as_path, s.7 AS origin_asn, toString(s.8) AS origin_text, s.9 AS med, s.10 AS local_pref,
-            s.11 AS communities, s.12 AS large_communities, s.13 AS extended_communities
+    `SELECT toUnixTimestamp64Micro(r.t) AS ts, r.collector AS collector, toString(r.peer_address) AS peer,
+            r.peer_asn AS peer_asn, r.family AS family, toString(r.prefix) AS prefix_text,
+            r.prefix_length AS prefix_length, r.path_id AS path_id, r.rd AS rd, r.next_hop AS next_hop,
+            r.as_path AS as_path, r.origin_asn AS origin_asn, toString(r.origin) AS origin_text, r.med AS med,
+            r.local_pref AS local_pref, r.communities AS communities, r.large_communities AS large_communities,
+            r.extended_communities AS extended_communities
      FROM (
-       SELECT collector, peer_address, prefix, prefix_length, nlri_key, path_id,
-              argMax(tuple(time, peer_asn, family, rd, next_hop, as_path, origin_asn, origin, med, local_pref,
-                           communities, large_communities, extended_communities, action), (time, sequence)) AS s
-       FROM updates WHERE ${all.where}
-       GROUP BY collector, peer_address, prefix, prefix_length, nlri_key, path_id
-     )
-     WHERE s.14 = 'announce'
-     ORDER BY prefix, prefix_length, collector, peer_address, path_id
+       SELECT collector, peer_address, prefix, prefix_length, path_id,
+              s.1 AS t, s.2 AS peer_asn, s.3 AS family, s.4 AS rd, s.5 AS next_hop, s.6 AS as_path,
+              s.7 AS origin_asn, s.8 AS origin, s.9 AS med, s.10 AS local_pref, s.11 AS communities,
+              s.12 AS large_communities, s.13 AS extended_communities, s.14 AS action, s.15 AS seq
+       FROM (
+         SELECT collector, peer_address, prefix, prefix_length, nlri_key, path_id,
+                argMax(tuple(time, peer_asn, family, rd, next_hop, as_path, origin_asn, origin, med, local_pref,
+                             communities, large_communities, extended_communities, action, sequence),
+                       (time, sequence)) AS s
+         FROM updates WHERE ${all.where}
+         GROUP BY collector, peer_address, prefix, prefix_length, nlri_key, path_id
+       )
+     ) AS r
+     LEFT JOIN (
+       SELECT collector, peer_address, toString(argMax(to_state, (time, sequence))) AS state,
+              maxIf(time, to_state = 'Established') AS up_time,
+              argMaxIf(sequence, (time, sequence), to_state = 'Established') AS up_sequence
+       FROM peer_events WHERE ${sessions.where}
+       GROUP BY collector, peer_address
+     ) AS e ON r.collector = e.collector AND r.peer_address = e.peer_address
+     WHERE r.action = 'announce'
+       AND (e.state = '' OR (e.state = 'Established' AND (r.t, r.seq) >= (e.up_time, e.up_sequence)))
+     ORDER BY r.prefix, r.prefix_length, r.collector, r.peer_address, r.path_id
      LIMIT ${max}`,
-    all.params,
+    { ...all.params, ...sessions.params },
   )
   return rows.map(route)
 }
@@ -315,6 +353,7 @@ export function routesAt(
   return stateAt(
     q,
     where(prefixCondition(o.prefix, o.match ?? 'exact'), peerCondition(o)),
+    o,
     o.at,
     limit(o.limit, 100_000),
   )
@@ -340,7 +379,7 @@ export function peerRibAt(
     o.family === undefined
       ? { where: '', params: {} }
       : { where: 'family = {f_family:String}', params: { f_family: o.family } }
-  return stateAt(q, where(peerCondition(o), family), o.at, limit(o.limit, 10_000_000))
+  return stateAt(q, where(peerCondition(o), family), o, o.at, limit(o.limit, 10_000_000))
 }
 
 /**

@@ -7,7 +7,8 @@
 // names, order and types come from columns.ts; each table's builder only says
 // how to fill each named column, and is checked to fill exactly those.
 // The attribute values of an UPDATE are formatted once per message and pushed
-// for each of its NLRI.
+// for each of its NLRI. NLRI of a family the session had disabled (RFC 7606)
+// get no rows, as they got no place in the RIB.
 
 import {
   type AsPathSegment,
@@ -353,6 +354,16 @@ function pushAttributes(c: UpdatesCols, x: Announced | undefined): void {
   c.other_attributes.push(x.other)
 }
 
+/**
+ * The routes without the families the session had disabled (RFC 7606 §2): the
+ * RIB ignored their NLRI, so `updates` does too (the message is in `messages`).
+ */
+function withoutFamilies(r: UpdateRoutes, disabled: readonly number[]): UpdateRoutes {
+  const keep = (f: { readonly afi: number; readonly safi: number }) =>
+    !disabled.includes(f.afi * 256 + f.safi)
+  return { ...r, announce: r.announce.filter(keep), withdraw: r.withdraw.filter(keep) }
+}
+
 /** The rows of a batch, per table, as Native blocks. */
 export class RowSet {
   private readonly messages = messagesBlock()
@@ -390,7 +401,8 @@ export class RowSet {
   private addMessage(r: MessageRecord): void {
     const d = decodeMessage(r.raw, r.context)
     const m = d.message
-    const routes = m?.type === 'UPDATE' ? updateRoutes(m, d.problems, r.context) : undefined
+    const decoded = m?.type === 'UPDATE' ? updateRoutes(m, d.problems, r.context) : undefined
+    const routes = decoded && r.disabled.length ? withoutFamilies(decoded, r.disabled) : decoded
     let nAnnounced = 0
     let nWithdrawn = 0
     if (routes) {

@@ -6,7 +6,8 @@
 //
 // Events are taken at publish time. A session decoding a full table
 // publishes thousands of events per turn of the event loop, while the bus
-// delivers at most 512 per turn to each subscriber; queued, every event would
+// delivers to each subscriber for a few milliseconds per turn (its time
+// slice, events/bus.ts) and then yields to I/O; queued, every event would
 // keep its decoded message alive (kilobytes), and a 4-peer full-table load
 // would overflow any queue of reasonable size. So the subscription's filter,
 // which the bus calls as it publishes, copies the event into the open batch
