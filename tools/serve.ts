@@ -50,7 +50,9 @@ live feed (RIS Live protocol on /v1/ws/ and /v1/stream/, docs/live.md):
                               (default 16777216)
   --live-resume-buffer N      events kept in memory for resumeFrom (default 20000)
   --live-queue N              events queued before the fan-out; beyond it they are
-                              dropped and subscribers told (default 262144)
+                              dropped and subscribers told (default 1048576)
+  --live-queue-bytes OCTETS   the same queue's memory: raw length + 2560 per event
+                              (default 1610612736)
   --live-domain DOMAIN        domain suffix a 'host' subscription may carry
 
 ExaBGP-compatible output (ExaBGP 4.x process API JSON lines, docs/live.md):

@@ -214,6 +214,7 @@ function apiSettings(get: (k: SettingName) => string | undefined, merged: RawSet
 //   live-max-buffer        octets waiting on a socket before it is cut off as a slow consumer
 //   live-resume-buffer     events kept in memory for resumeFrom when there is no storage (0: none)
 //   live-queue             events waiting in front of the live fan-out before it drops them
+//   live-queue-bytes       memory those events may take (raw length + a fixed overhead each) before it drops them
 //   live-domain            domain suffix a `host` subscription may carry (rl00.example.net)
 //   exabgp-json            true: ExaBGP 4.x JSON lines on stdout
 //   exabgp-process         a program (command line split at spaces, or a YAML list) fed those lines
@@ -223,6 +224,7 @@ export interface LiveSettings {
   readonly maxBufferedBytes?: number
   readonly resumeBuffer?: number
   readonly queue?: number
+  readonly queueBytes?: number
   readonly domain?: string
 }
 
@@ -248,6 +250,7 @@ function liveSettings(get: (k: SettingName) => string | undefined): LiveSettings
     ...(get('live-max-buffer') !== undefined ? { maxBufferedBytes: n('live-max-buffer', 1024) } : {}),
     ...(get('live-resume-buffer') !== undefined ? { resumeBuffer: n('live-resume-buffer', 0) } : {}),
     ...(get('live-queue') !== undefined ? { queue: n('live-queue', 1) } : {}),
+    ...(get('live-queue-bytes') !== undefined ? { queueBytes: n('live-queue-bytes', 1) } : {}),
     ...(get('live-domain') ? { domain: get('live-domain')!.replace(/^\./, '') } : {}),
   }
   return Object.keys(out).length ? out : undefined
@@ -367,6 +370,7 @@ export const SETTINGS = [
   'live-max-buffer',
   'live-resume-buffer',
   'live-queue',
+  'live-queue-bytes',
   'live-domain',
   'exabgp-json',
   'exabgp-process',

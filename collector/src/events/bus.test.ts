@@ -38,6 +38,56 @@ describe('event bus', () => {
     })
   })
 
+  it('with a byte budget, drops what would exceed it and counts the bytes queued', async () => {
+    const bus = new EventBus()
+    let release!: () => void
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const got: number[] = []
+    const dropped: number[] = []
+    const sub = bus.subscribe(
+      'bytes',
+      async (e) => {
+        await gate
+        got.push(e.sequence)
+      },
+      {
+        capacity: 100,
+        maxBytes: 1000,
+        sizeOf: (e) => 100 + e.sequence,
+        onDrop: (e) => dropped.push(e.sequence),
+      },
+    )
+    // 100 + sequence bytes each: 0–8 fit (936 bytes), 9–11 do not; then the handler takes 0.
+    for (let i = 0; i < 12; i++) bus.publish(state(i))
+    await new Promise((r) => setImmediate(r))
+    expect(sub.stats()).toEqual({
+      name: 'bytes',
+      capacity: 100,
+      queued: 8,
+      delivered: 0,
+      dropped: 3,
+      failed: 0,
+      bytes: 836,
+      maxBytes: 1000,
+    })
+    expect(dropped).toEqual([9, 10, 11])
+    release()
+    await sub.drained()
+    expect(got).toEqual([...Array(9).keys()])
+    expect(sub.stats()).toEqual({
+      name: 'bytes',
+      capacity: 100,
+      queued: 0,
+      delivered: 9,
+      dropped: 3,
+      failed: 0,
+      bytes: 0,
+      maxBytes: 1000,
+    })
+  })
+
   it('drops and counts what a slow sink cannot take, while a fast one gets everything', async () => {
     const bus = new EventBus()
     let release!: () => void

@@ -18,6 +18,14 @@ export interface SubscribeOptions {
   readonly onError?: (error: unknown, event: BusEvent) => void
   /** Called with each event dropped because the queue was full (after it was counted). */
   readonly onDrop?: (event: BusEvent) => void
+  /**
+   * With `sizeOf`: the queue also holds at most this many bytes (the sum of
+   * `sizeOf` over what it holds); an event that would exceed it is dropped.
+   * Without both, only `capacity` bounds the queue.
+   */
+  readonly maxBytes?: number
+  /** What one event costs against `maxBytes` (must give the same answer every time). */
+  readonly sizeOf?: (event: BusEvent) => number
 }
 
 export interface SubscriptionStats {
@@ -27,6 +35,9 @@ export interface SubscriptionStats {
   readonly delivered: number
   readonly dropped: number
   readonly failed: number
+  /** Subscriptions with a byte budget (`maxBytes`): what the queue holds, and the budget. */
+  readonly bytes?: number
+  readonly maxBytes?: number
 }
 
 export interface Subscription {
@@ -52,6 +63,9 @@ class Queue implements Subscription {
   private readonly ring: (BusEvent | undefined)[]
   private head = 0
   private size = 0
+  private bytes = 0
+  /** The byte budget; 0 when there is none. */
+  private readonly maxBytes: number
   private delivered = 0
   private dropped = 0
   private failed = 0
@@ -68,19 +82,23 @@ class Queue implements Subscription {
     this.options = options
     this.capacity = options.capacity ?? 65536
     this.ring = new Array(this.capacity)
+    this.maxBytes = options.sizeOf && options.maxBytes !== undefined ? options.maxBytes : 0
     this.onClose = onClose
   }
 
   offer(e: BusEvent): void {
     if (this.closed) return
     if (this.options.filter && !this.options.filter(e)) return
-    if (this.size === this.capacity) {
+    let n = 0
+    if (this.maxBytes) n = this.options.sizeOf!(e)
+    if (this.size === this.capacity || (this.maxBytes && this.bytes + n > this.maxBytes)) {
       this.dropped++
       this.options.onDrop?.(e)
       return
     }
     this.ring[(this.head + this.size) % this.capacity] = e
     this.size++
+    this.bytes += n
     if (!this.running) {
       this.running = true
       setImmediate(() => void this.run())
@@ -92,6 +110,7 @@ class Queue implements Subscription {
     this.ring[this.head] = undefined
     this.head = (this.head + 1) % this.capacity
     this.size--
+    if (this.maxBytes) this.bytes -= this.options.sizeOf!(e)
     return e
   }
 
@@ -130,6 +149,7 @@ class Queue implements Subscription {
       delivered: this.delivered,
       dropped: this.dropped,
       failed: this.failed,
+      ...(this.maxBytes ? { bytes: this.bytes, maxBytes: this.maxBytes } : {}),
     }
   }
 
@@ -143,6 +163,7 @@ class Queue implements Subscription {
     this.closed = true
     this.ring.fill(undefined)
     this.size = 0
+    this.bytes = 0
     this.onClose()
     const waiters = this.waiters
     this.waiters = []

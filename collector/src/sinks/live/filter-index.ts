@@ -173,42 +173,60 @@ export class FilterIndex<C extends IndexedClient> {
     this.size--
   }
 
+  /** The match running (match() is not reentrant); fields, not closures made per event. */
+  private event: Outgoing | undefined
+  private visit: ((c: C) => void) | undefined
+  private readonly checkPrefixed = (e: Entry<C>): void => this.check(e, true)
+
+  private check(e: Entry<C>, prefixDone: boolean): void {
+    const c = e.client
+    if (c.mark === this.round) return
+    const o = this.event!
+    if (o.allOnly && !c.includeAll) return
+    if (!prefixDone && e.sub.prefix) return
+    if (!matchesFields(e.sub, o, c.variant)) return
+    c.mark = this.round
+    this.visit!(c)
+  }
+
   /** Calls `visit` once for every client with a subscription matching the event. */
   match(o: Outgoing, visit: (c: C) => void): void {
-    const round = ++this.round
-    const check = (e: Entry<C>, prefixDone: boolean): void => {
-      const c = e.client
-      if (c.mark === round) return
-      if (o.allOnly && !c.includeAll) return
-      if (!prefixDone && e.sub.prefix) return
-      if (!matchesFields(e.sub, o, c.variant)) return
-      c.mark = round
-      visit(c)
+    this.round++
+    this.event = o
+    this.visit = visit
+    try {
+      this.matchAll(o)
+    } finally {
+      this.event = undefined
+      this.visit = undefined
     }
+  }
+
+  private matchAll(o: Outgoing): void {
     if (o.type === 'UPDATE' && (this.trie4.size || this.trie6.size)) {
       for (const p of o.prefixes()) {
         const t = p.v6 ? this.trie6 : this.trie4
-        if (t.size) t.match(p, (e) => check(e, true))
+        if (t.size) t.match(p, this.checkPrefixed)
       }
     }
     if (this.byPeer.size) {
       const set = this.byPeer.get(o.peer)
-      if (set) for (const e of set) check(e, false)
+      if (set) for (const e of set) this.check(e, false)
     }
     if (this.byAsn.size && o.type === 'UPDATE') {
       for (const a of o.pathAsns()) {
         const set = this.byAsn.get(a)
-        if (set) for (const e of set) check(e, false)
+        if (set) for (const e of set) this.check(e, false)
       }
     }
     if (this.byType.size) {
       const set = this.byType.get(o.type)
-      if (set) for (const e of set) check(e, false)
+      if (set) for (const e of set) this.check(e, false)
     }
     if (this.byHost.size) {
       const set = this.byHost.get(o.host)
-      if (set) for (const e of set) check(e, false)
+      if (set) for (const e of set) this.check(e, false)
     }
-    for (const e of this.rest) check(e, false)
+    for (const e of this.rest) this.check(e, false)
   }
 }

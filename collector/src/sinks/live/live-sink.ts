@@ -65,6 +65,8 @@ export interface LiveLimits {
   readonly resumeBuffer: number
   /** Bus queue in front of the fan-out, in events. */
   readonly queue: number
+  /** The same queue in bytes: raw length + QUEUE_EVENT_OVERHEAD per event. */
+  readonly queueBytes: number
   /** The domain suffix of collector names in `host` subscriptions ("rl00.example.net"). */
   readonly domain?: string
 }
@@ -75,7 +77,22 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   maxBufferedBytes: 16 * 1024 * 1024,
   maxResumeBacklog: 262_144,
   resumeBuffer: 20_000,
-  queue: 262_144,
+  // A full-table burst of one peer is ≈407k UPDATEs (1.22M prefixes), ≈2.6 KiB each while
+  // queued. The byte bound (1.5 GiB, under half of Node's default heap) holds one such burst
+  // with room to spare, so one peer's session reset reaches every client; the count bound only
+  // backs it up.
+  queue: 1_048_576,
+  queueBytes: 1.5 * 1024 ** 3,
+}
+
+/**
+ * What a queued UPDATE costs in memory besides its raw octets, measured
+ * (heapUsed per event, 1–3 prefixes, before the fan-out decodes it): 2.5–2.8 KiB.
+ */
+export const QUEUE_EVENT_OVERHEAD = 2560
+
+function queuedSize(e: BusEvent): number {
+  return e.type === 'message' ? e.raw.length + QUEUE_EVENT_OVERHEAD : QUEUE_EVENT_OVERHEAD
 }
 
 /** Fan-out work per turn of the event loop before it yields to sockets and timers. */
@@ -224,7 +241,9 @@ export class LiveSink {
   /** Events the fan-out has taken from its bus queue. */
   private taken = 0
   /** Drops the fan-out has not reached yet: they follow the first `at` events taken. */
-  private gap: { readonly at: number; dropped: number; readonly first: BusEvent } | undefined
+  private gap:
+    | { readonly at: number; dropped: number; readonly first: BusEvent; readonly bound: string }
+    | undefined
   private flushTimer: NodeJS.Timeout | undefined
   private counters = {
     events: 0,
@@ -253,6 +272,8 @@ export class LiveSink {
     }
     this.sub = deps.bus.subscribe('live', (e) => this.onEvent(e), {
       capacity: this.limits.queue,
+      maxBytes: this.limits.queueBytes,
+      sizeOf: queuedSize,
       // Nobody subscribed: events are not even queued.
       filter: () => this.index.size > 0,
       onError: (err) =>
@@ -431,7 +452,9 @@ export class LiveSink {
     const o = Outgoing.of(e, this.limits.domain)
     if (!o) return
     const before = this.counters.delivered
-    this.index.match(o, (c) => this.sendLive(c, o))
+    this.current = o
+    this.index.match(o, this.visitLive)
+    this.current = undefined
     // One clock reading per event: each of its frames waited at most this long.
     const sent = this.counters.delivered - before
     if (sent) this.latency.add(this.deps.clock.nowMicros() - e.timestamp, sent)
@@ -441,6 +464,10 @@ export class LiveSink {
       for (const c of d) this.disconnect(c)
     }
   }
+
+  /** The event deliver() is matching: read by visitLive, made once rather than a closure per event. */
+  private current: Outgoing | undefined
+  private readonly visitLive = (c: LiveClient): void => this.sendLive(c, this.current!)
 
   private sendLive(c: LiveClient, o: Outgoing): void {
     if (c.closed) return
@@ -513,9 +540,15 @@ export class LiveSink {
 
   /** The bus queue was full: the event reached no client. Runs inside publish: kept O(1). */
   private onDrop(e: BusEvent): void {
-    if (this.gap) this.gap.dropped++
-    // The queue is full: the gap comes after everything in it.
-    else this.gap = { at: this.taken + this.limits.queue, dropped: 1, first: e }
+    if (this.gap) {
+      this.gap.dropped++
+      return
+    }
+    // The queue is full (in events or in bytes): the gap comes after everything in it.
+    const queued = this.sub.stats().queued
+    const bound =
+      queued < this.limits.queue ? `${this.limits.queueBytes} bytes` : `${this.limits.queue} events`
+    this.gap = { at: this.taken + queued, dropped: 1, first: e, bound }
   }
 
   /**
@@ -540,7 +573,7 @@ export class LiveSink {
       c.message(
         envelope('ris_error', {
           message:
-            `messages dropped: the queue in front of the live feed (${this.limits.queue} events) was full, and ` +
+            `messages dropped: the queue in front of the live feed (${g.bound}) was full, and ` +
             `${g.dropped} messages from ${firstId} (${since}) on were sent to no client (not all of them need ` +
             `match this socket's subscriptions); reconnect with socketOptions.resumeFrom ` +
             `${JSON.stringify(resumeFrom)} to get what this socket missed; closing the connection`,
