@@ -43,6 +43,7 @@ import {
   ribPrefixText,
   TABLE_DUMP_CONTEXT,
 } from '../../collector/src/mrt/index.ts'
+import { dotted, EXABGP_AFI, EXABGP_SAFI } from '../../collector/src/sinks/exabgp/format.ts'
 import { toHex } from '../../collector/src/wire/hex.ts'
 import { formatIP } from '../../collector/src/wire/ip.ts'
 import type { MrtFilter } from './filter.ts'
@@ -50,30 +51,8 @@ import { recordRoutes } from './routes.ts'
 
 const q = JSON.stringify
 
-const AFI_NAMES: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6', 25: 'l2vpn', 16388: 'bgp-ls' }
-const SAFI_NAMES: Readonly<Record<number, string>> = {
-  1: 'unicast',
-  2: 'multicast',
-  4: 'nlri-mpls',
-  5: 'mcast-vpn',
-  65: 'vpls',
-  70: 'evpn',
-  71: 'bgp-ls',
-  72: 'bgp-ls-vpn',
-  73: 'sr-policy',
-  85: 'mup',
-  128: 'mpls-vpn',
-  132: 'rtc',
-  133: 'flow',
-  134: 'flow-vpn',
-}
-
 function familyText(afi: number, safi: number): string {
-  return `${AFI_NAMES[afi] ?? `afi-${afi}`} ${SAFI_NAMES[safi] ?? `safi-${safi}`}`
-}
-
-function dotted(v: number): string {
-  return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`
+  return `${EXABGP_AFI[afi] ?? `afi-${afi}`} ${EXABGP_SAFI[safi] ?? `safi-${safi}`}`
 }
 
 function nlriText(n: Nlri): string {

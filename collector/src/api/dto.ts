@@ -7,6 +7,7 @@
 
 import type { AsPathSegment, Capability, NotificationMessage, Origin } from '../bgp/index.ts'
 import type { PeerView } from '../session/index.ts'
+import type { Route } from '../storage/queries.ts'
 
 /** Every error: the HTTP status again and the reason in words (never a stack trace). */
 export interface ErrorDto {
@@ -176,25 +177,8 @@ export interface SearchResponse {
 
 // --- history (ClickHouse) --------------------------------------------------------------
 
-export interface StoredRouteDto {
-  readonly time: string
-  readonly collector: string
-  readonly peer: string
-  readonly peerAsn: number
-  readonly family: string
-  readonly prefix: string
-  readonly pathId: number
-  readonly rd: string
-  readonly nextHop: readonly string[]
-  readonly asPath: readonly number[]
-  readonly originAsn: number
-  readonly origin: string
-  readonly med: number | null
-  readonly localPref: number | null
-  readonly communities: readonly string[]
-  readonly largeCommunities: readonly string[]
-  readonly extendedCommunities: readonly string[]
-}
+/** A stored route as the API writes it: the query's row with its time as ISO 8601. */
+export type StoredRouteDto = Omit<Route, 'timestamp'> & { readonly time: string }
 
 export interface PathChangeDto extends StoredRouteDto {
   readonly action: 'announce' | 'withdraw'

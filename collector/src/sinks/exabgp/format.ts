@@ -87,8 +87,14 @@ function pythonFloat(x: number): string {
   return Number.isInteger(x) ? `${x}.0` : String(x)
 }
 
-const AFI: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6', 25: 'l2vpn', 16388: 'bgp-ls' }
-const SAFI: Readonly<Record<number, string>> = {
+/** ExaBGP's AFI and SAFI names (also used by `routelake mrt --format exabgp`). */
+export const EXABGP_AFI: Readonly<Record<number, string>> = {
+  1: 'ipv4',
+  2: 'ipv6',
+  25: 'l2vpn',
+  16388: 'bgp-ls',
+}
+export const EXABGP_SAFI: Readonly<Record<number, string>> = {
   1: 'unicast',
   2: 'multicast',
   4: 'nlri-mpls',
@@ -106,18 +112,19 @@ const SAFI: Readonly<Record<number, string>> = {
 }
 
 export function afiName(afi: number): string {
-  return AFI[afi] ?? `unknown afi ${afi}`
+  return EXABGP_AFI[afi] ?? `unknown afi ${afi}`
 }
 
 export function safiName(safi: number): string {
-  return SAFI[safi] ?? `unknown safi ${safi}`
+  return EXABGP_SAFI[safi] ?? `unknown safi ${safi}`
 }
 
 function familyText(afi: number, safi: number): string {
   return `${afiName(afi)} ${safiName(safi)}`
 }
 
-function dotted(v: number): string {
+/** A 32-bit value as dotted quad (router ids, cluster ids). */
+export function dotted(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`
 }
 
