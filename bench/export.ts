@@ -6,6 +6,7 @@
 //                  sink's writer): prefixes/s and RIB entries/s, the file's
 //                  size, and bgpdump -m reading the same file back (the
 //                  independent reference, a ratio rather than a number);
+//                  then once more uncompressed, the encoding alone;
 //   bmp dump       the initial dump of a BMP station connection to pmacct's
 //                  pmbmpd (Debian pmacct, started here; it parses every
 //                  message and keeps the routes): routes/s and octets/s from
@@ -16,7 +17,7 @@
 // each is reported as max and p99, beside the same figures for 3 s of
 // doing nothing in the same process (GC and the machine's other load).
 // Options: --scale F (table size factor, default 1), --peers N (default 4),
-// --gzip N (level, default 6), --no-bmp, --pmbmpd-log (pmbmpd also writes
+// --gzip N (level, default 6; 0: uncompressed only), --no-bmp, --pmbmpd-log (pmbmpd also writes
 // every route as a JSON line, to /dev/null).
 
 import { spawn } from 'node:child_process'
@@ -93,9 +94,9 @@ function timed(cmd: string, args: string[]): Promise<number> {
 }
 
 async function mrtFigures(rib: Rib, dir: string, gzipLevel: number, peers: number): Promise<void> {
-  const file = join(dir, 'bview.gz')
+  const file = join(dir, gzipLevel > 0 ? 'bview.gz' : 'bview')
   const stream = createWriteStream(file)
-  const out = new MrtOutput(new ParallelGzip(stream, gzipLevel), { gzip: false })
+  const out = new MrtOutput(gzipLevel > 0 ? new ParallelGzip(stream, gzipLevel) : stream, { gzip: false })
   const t0 = performance.now()
   const { result, maxMs, p99Ms } = await lagDuring(async () => {
     const r = await dumpRib(out, {
@@ -113,23 +114,30 @@ async function mrtFigures(rib: Rib, dir: string, gzipLevel: number, peers: numbe
   })
   const seconds = (performance.now() - t0) / 1000
   const base = { suite: 'export', peers, gzipLevel, prefixes: result.prefixes, entries: result.entries }
+  const how = gzipLevel > 0 ? `gzip -${gzipLevel}` : 'plain'
+
   report({
     ...base,
-    name: `mrt rib dump ${peers} peers prefixes/s`,
+    name: `mrt rib dump ${peers} peers, ${how}, prefixes/s`,
     value: result.prefixes / seconds,
     unit: 'prefixes/s',
   })
   report({
     ...base,
-    name: `mrt rib dump ${peers} peers entries/s`,
+    name: `mrt rib dump ${peers} peers, ${how}, entries/s`,
     value: result.entries / seconds,
     unit: 'entries/s',
   })
-  report({ ...base, name: 'mrt rib dump time', value: seconds, unit: 's' })
-  report({ ...base, name: 'mrt rib dump file size', value: statSync(file).size / 2 ** 20, unit: 'MiB' })
-  report({ ...base, name: 'mrt rib dump event-loop delay max', value: maxMs, unit: 'ms' })
-  report({ ...base, name: 'mrt rib dump event-loop delay p99', value: p99Ms, unit: 'ms' })
-  if (existsSync('/usr/bin/bgpdump')) {
+  report({ ...base, name: `mrt rib dump, ${how}, time`, value: seconds, unit: 's' })
+  report({
+    ...base,
+    name: `mrt rib dump, ${how}, file size`,
+    value: statSync(file).size / 2 ** 20,
+    unit: 'MiB',
+  })
+  report({ ...base, name: `mrt rib dump, ${how}, event-loop delay max`, value: maxMs, unit: 'ms' })
+  report({ ...base, name: `mrt rib dump, ${how}, event-loop delay p99`, value: p99Ms, unit: 'ms' })
+  if (gzipLevel > 0 && existsSync('/usr/bin/bgpdump')) {
     const read = await timed('/usr/bin/bgpdump', ['-m', '-O', '/dev/null', file])
     report({ ...base, name: 'bgpdump -m reading the dump', value: read, unit: 's' })
     report({ ...base, name: 'our dump time / bgpdump read time', value: seconds / read, unit: 'ratio' })
@@ -300,6 +308,8 @@ export const suite: BenchSuite = {
       report({ suite: 'export', peers, name: 'idle event-loop delay max', value: idle.maxMs, unit: 'ms' })
       report({ suite: 'export', peers, name: 'idle event-loop delay p99', value: idle.p99Ms, unit: 'ms' })
       await mrtFigures(rib, dir, Number(values.gzip), peers)
+      // The same without compression: what the encoding alone costs.
+      if (Number(values.gzip) > 0) await mrtFigures(rib, dir, 0, peers)
       if (!values['no-bmp']) await bmpFigures(rib, dir, peers, values['pmbmpd-log'])
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -1,6 +1,6 @@
 // The initial dump and live UPDATEs of the same peer, interleaved on one
 // connection: the dump packs a peer's routes by attribute set across many
-// pages, so what it read of a route may still wait in an open UPDATE when
+// slices, so what it read of a route may still wait in an open UPDATE when
 // that route changes. The live UPDATE must then follow it, never pass it:
 // with a peer re-announcing routes all through the dump, the station ends
 // with exactly the RIB.
@@ -31,8 +31,7 @@ describe('the BMP initial dump', () => {
         sysName: 'rl-test',
         sysDescr: 'Routelake test',
         statsIntervalMs: 0,
-        // Small pages and slices: the dump takes many turns of the event loop.
-        pageSize: 50,
+        // Short slices: the dump takes many turns of the event loop.
         sliceMs: 1,
       },
       {

@@ -86,12 +86,16 @@ export function isRibSubtype(subtype: number): boolean {
   )
 }
 
+/** AFI_SPECIFIC the other way round: subtype by (AFI 1–2, SAFI 1–2, ADD-PATH), for writers. */
+const SPECIFIC_BY_FAMILY = new Int8Array(8).fill(-1)
+for (const [sub, [a, s, ap]] of Object.entries(AFI_SPECIFIC))
+  SPECIFIC_BY_FAMILY[(a - 1) * 4 + (s - 1) * 2 + (ap ? 1 : 0)] = Number(sub)
+
 /** The subtype a RIB record is written with. */
 export function ribSubtype(afi: number, safi: number, addPath: boolean, generic: boolean): number {
-  if (!generic) {
-    for (const [sub, [a, s, ap]] of Object.entries(AFI_SPECIFIC)) {
-      if (a === afi && s === safi && ap === addPath) return Number(sub)
-    }
+  if (!generic && (afi === 1 || afi === 2) && (safi === 1 || safi === 2)) {
+    const sub = SPECIFIC_BY_FAMILY[(afi - 1) * 4 + (safi - 1) * 2 + (addPath ? 1 : 0)]!
+    if (sub >= 0) return sub
   }
   return addPath ? TABLE_DUMP_V2_SUBTYPE.RIB_GENERIC_ADDPATH : TABLE_DUMP_V2_SUBTYPE.RIB_GENERIC
 }

@@ -33,6 +33,7 @@
 // four, where attribute sets are most of it.
 
 import type { CodecContext, FamilyNlri, Nlri, RouteAttributes, UpdateRoutes } from '../bgp/index.ts'
+import { SET_ASN4, SET_HEADER } from './attribute-sets.ts'
 import { AdjRibIn } from './rib.ts'
 
 /** A peer's small integer handle in this RIB (see `Rib.peer`). */
@@ -179,6 +180,68 @@ export interface RibStats {
   readonly families: readonly { readonly family: string; readonly paths: number; readonly prefixes: number }[]
 }
 
+/**
+ * The exporters' walk over one family, key by key in key order (VPN: by RD,
+ * then prefix; other non-IP families: by key text), reading the RIB in place:
+ * the fields and accessors describe the key being visited and are valid only
+ * inside `run`'s visitor. `run` visits keys from where the last run stopped
+ * until the visitor returns false (after that key) or the family ends; the
+ * RIB may change between runs (see scan.ts for what a walk then sees).
+ */
+export interface RibScan {
+  readonly family: string
+  readonly afi: number
+  readonly safi: number
+  /** Every key has been visited. */
+  readonly done: boolean
+  /**
+   * Does up to `ms` milliseconds of the work the walk must do before its
+   * first key (after a table transfer, putting the family's keys in order:
+   * some 100 ms per million); true when `run` would start at once. Call it
+   * between pauses until true, or let the first `run` do it all.
+   */
+  prepare(ms: number): boolean
+  /** Visits keys until `visit` returns false or the family ends; true when it ended. */
+  run(visit: (scan: RibScan) => boolean): boolean
+  /** IP and VPN families: the prefix length in bits. */
+  readonly prefixLength: number
+  /** IP and VPN families: the address octets (4 of IPv4, 16 of IPv6), host bits clear. */
+  readonly address: Uint8Array
+  /** VPN families: the route distinguisher's octets. */
+  readonly rd: Uint8Array
+  /** Other families: the key text (as in RibRoute.key). */
+  readonly keyText: string
+  /** Paths of the key, every peer's (ordered by peer, then path id). */
+  readonly paths: number
+  peer(i: number): PeerId
+  pathId(i: number): number | undefined
+  /** Stale or LLGR-stale. */
+  stale(i: number): boolean
+  /** The path's attribute set id (as AttributeSet.id). */
+  setId(i: number): number
+  /**
+   * The set's octets as stored, a view into the RIB: flags (1: 4-octet AS),
+   * next hop length, next hop, then the attribute section (AttributeSet.raw);
+   * see setAsn4, setNextHop and setAttributesStart.
+   */
+  set(i: number): Uint8Array
+  /** Families that keep more than their key (labels, EVPN fields…): the NLRI as received. */
+  nlri(i: number): Nlri | undefined
+}
+
+/** A set's octets (RibScan.set): the session had 4-octet AS numbers. */
+export function setAsn4(set: Uint8Array): boolean {
+  return (set[0]! & SET_ASN4) !== 0
+}
+
+/** A set's octets: where the next hop starts (it ends at setAttributesStart). */
+export const SET_NEXT_HOP_START = SET_HEADER
+
+/** A set's octets: where the attribute section starts (it ends with the set). */
+export function setAttributesStart(set: Uint8Array): number {
+  return SET_HEADER + set[1]!
+}
+
 export interface RibOptions {
   /** Decoded attribute sets kept for lookups (default 65536). */
   readonly attributeCacheSize?: number
@@ -231,6 +294,8 @@ export interface Rib {
    * held throughout a listing is returned exactly once.
    */
   list(peer: PeerId, options?: ListOptions): RibPage
+  /** Walks a family key by key for exporters (only the keys where `peer` has paths, if given). */
+  scan(family: string, peer?: PeerId): RibScan
   /** Per family counts for a peer (families with paths only). */
   counts(peer: PeerId): FamilyCount[]
   /** Paths and prefixes of a peer, in one family or in all. */

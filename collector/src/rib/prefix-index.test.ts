@@ -242,17 +242,20 @@ describe('PrefixIndex with many keys', () => {
 })
 
 describe('PrefixIndex under random operations', () => {
-  // A small batch, so that the tree is let go and built again from the records often.
-  for (const [words, batch] of [
-    [1, 1 << 16],
-    [4, 1 << 16],
-    [1, 16],
-    [4, 16],
+  // A small batch, so that the tree is let go and built again from the records often; a small
+  // job step, so that changes land between the steps of building it (prepare).
+  for (const [words, batch, step] of [
+    [1, 1 << 16, 1 << 15],
+    [4, 1 << 16, 1 << 15],
+    [1, 16, 1 << 15],
+    [4, 16, 1 << 15],
+    [1, 16, 3],
+    [4, 16, 3],
   ] as const) {
-    it(`agrees with a model through inserts, releases, unholds, prunes and walks (${words * 32}-bit keys, batch ${batch})`, () => {
+    it(`agrees with a model through inserts, releases, unholds, prunes, prepares and walks (${words * 32}-bit keys, batch ${batch}, step ${step})`, () => {
       for (let seed = 1; seed <= 40; seed++) {
         const rnd = random(seed)
-        const t = new PrefixIndex(words, batch)
+        const t = new PrefixIndex(words, batch, step)
         const pool = randomKeys(words, seed, rnd.int(20, 3000))
         // key name -> node id, for the held keys
         const model = new Map<string, number>()
@@ -267,14 +270,17 @@ describe('PrefixIndex under random operations', () => {
             // A key held, or unheld and not pruned yet, keeps its node.
             if (n !== undefined) expect(id).toBe(n)
             model.set(name(k), id)
-          } else if (r < 0.7) {
+          } else if (r < 0.65) {
             if (n !== undefined) t.release(n)
             model.delete(name(k))
-          } else if (r < 0.8) {
+          } else if (r < 0.75) {
             if (n !== undefined) t.unhold(n)
             model.delete(name(k))
-          } else if (r < 0.83) {
+          } else if (r < 0.78) {
             t.prune()
+          } else if (r < 0.83) {
+            // One step of building the tree (0 ms: a single step), as a dump's slices do.
+            t.prepare(0)
           } else if (r < 0.86) {
             const inOrder = [...model.keys()].map((x) => keys.get(x)!).sort(order)
             expect([...t.walk()]).toEqual(inOrder.map((x) => model.get(name(x))))

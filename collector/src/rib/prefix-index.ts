@@ -29,7 +29,9 @@
 // the node records: one sort and one pass, where keeping it current would
 // cost a leaf read at random per key (a full table arrives in no useful
 // order). A table loaded at wire speed thus costs its hash table and its
-// records only; the first walk after it takes some 100 ms per million keys.
+// records only; the first walk after it takes some 100 ms per million keys,
+// unless prepare() has built the tree in steps before (an exporter does, a
+// few milliseconds at a time, while the index goes on changing).
 //
 // More-specifics and walks read the B+tree; less-specifics and longest match
 // probe the hash table once per length held (a count per length says which),
@@ -67,6 +69,31 @@ const BLOCK_MASK = (1 << BLOCK_BITS) - 1
 const BLOCK_CHUNK = 1 << BLOCK_BITS
 /** The deepest B+tree this can hold (fan-out ≥ 36 reaches 2^24 entries in 5 levels). */
 const MAX_HEIGHT = 16
+
+/** Entries per step of a job (a few milliseconds). */
+const JOB_STEP = 1 << 15
+
+/**
+ * Building the B+tree from every node in use, in steps (prepare()): the
+ * radix sort of sortPending() a digit's count or scatter at a time, then the
+ * leaves, then the levels above. Meanwhile the index works as with the tree
+ * let go (lookups use the hash table); nodes dropped keep their ids until the
+ * end, so that an entry never names another key.
+ */
+interface OrderJob {
+  readonly m: number
+  from: Uint32Array
+  to: Uint32Array
+  /** The radix digit (0: the length, then the key's octets from the last), past the last: the leaves. */
+  digit: number
+  counting: boolean
+  /** Progress, in words of the entry arrays. */
+  at: number
+  readonly counts: Int32Array
+  /** The block being filled, and the blocks of the level being built. */
+  cur: number
+  level: number[]
+}
 
 export class PrefixIndex {
   readonly words: number
@@ -125,9 +152,20 @@ export class PrefixIndex {
   /** Pending entries beyond which the tree is let go (BATCH; tests make it small). */
   private readonly batch: number
 
-  constructor(words: number, batch = BATCH) {
+  /** The B+tree being built in steps (prepare()) while it is let go; see OrderJob. */
+  private job: OrderJob | undefined
+  /** During a job: nodes added (they go into the pending list at its end). */
+  private jobAdded: number[] = []
+  /** During a job: nodes dropped, with their lengths (node, length, …); their ids are not reused until its end. */
+  private jobFreed: number[] = []
+
+  /** Entries per step of a job (JOB_STEP; tests make it small). */
+  private readonly jobStep: number
+
+  constructor(words: number, batch = BATCH, jobStep = JOB_STEP) {
     this.words = words
     this.batch = batch
+    this.jobStep = jobStep
     this.stride = words + 3
     this.meta = words
     this.list = words + 1
@@ -212,6 +250,15 @@ export class PrefixIndex {
   private dropNode(n: number): void {
     const a = this.nodes[n >>> NODE_BITS]!
     const base = (n & NODE_MASK) * this.stride
+    if (this.job) {
+      // The job's entries name nodes by id: this one keeps its id and key until the job ends.
+      this.jobFreed.push(n, a[base + this.meta]! & 0xff)
+      a[base + this.meta] = 0
+      a[base + this.list] = 0
+      a[base + this.list + 1] = 0
+      this.count--
+      return
+    }
     // A free node's first key word links the free list; it holds no paths.
     a[base] = this.freeNode
     a[base + this.meta] = 0
@@ -252,7 +299,8 @@ export class PrefixIndex {
     const n = this.newNode(len)
     this.hashAdd(n)
     this.lengths[len]!++
-    if (this.ordered) this.addPending(n, len)
+    if (this.ordered) this.addPending(n, len, this.qk, 0)
+    else if (this.job) this.jobAdded.push(n)
     return n
   }
 
@@ -349,10 +397,10 @@ export class PrefixIndex {
   // --- pending nodes -----------------------------------------------------------
 
   /**
-   * Adds n (key in qk, length len) to the pending list; past a batch, lets
+   * Adds n (key in src[at..], length len) to the pending list; past a batch, lets
    * the tree go instead (see the top).
    */
-  private addPending(n: number, len: number): void {
+  private addPending(n: number, len: number, src: Uint32Array, at: number): void {
     const E = this.entry
     if (this.pendingCount >= this.batch) {
       this.unorder()
@@ -366,11 +414,11 @@ export class PrefixIndex {
     }
     const i = this.pendingCount++
     const e = i * E
-    for (let w = 0; w < this.words; w++) this.pending[e + w] = this.qk[w]!
+    for (let w = 0; w < this.words; w++) this.pending[e + w] = src[at + w]!
     this.pending[e + this.words] = ((n << 8) | len) >>> 0
     const a = this.nodes[n >>> NODE_BITS]!
-    const at = (n & NODE_MASK) * this.stride + this.meta
-    a[at] = (a[at]! & ((1 << PENDING_SHIFT) - 1)) | (i << PENDING_SHIFT)
+    const m = (n & NODE_MASK) * this.stride + this.meta
+    a[m] = (a[m]! & ((1 << PENDING_SHIFT) - 1)) | (i << PENDING_SHIFT)
   }
 
   /** n's index in the pending list, or -1 (its META says where to look). */
@@ -415,9 +463,10 @@ export class PrefixIndex {
 
   /** The tree as walks need it: built again if it was let go, the pending entries merged in. */
   private order(): void {
-    if (!this.ordered) {
-      this.pendAll()
-      this.ordered = true
+    // A job's end may let the tree go again (more keys added meanwhile than a batch): another job.
+    while (!this.ordered) {
+      if (!this.job) this.startJob()
+      while (!this.stepJob()) {}
     }
     this.flush()
   }
@@ -448,6 +497,176 @@ export class PrefixIndex {
       }
     }
     this.pendingCount = e / E
+  }
+
+  // --- building the tree in steps ---------------------------------------------
+
+  /**
+   * Does up to `ms` milliseconds of the work the next walk must do first, so
+   * that a caller that must not hold the event loop (a dump after a table
+   * transfer) can spread it; true when a walk would start at once. Without
+   * it the first walk does it all (some 100 ms per million keys).
+   */
+  prepare(ms: number): boolean {
+    if (this.ordered) return true
+    const deadline = performance.now() + ms
+    while (!this.ordered) {
+      if (!this.job) this.startJob()
+      if (!this.stepJob() && performance.now() >= deadline) return false
+    }
+    return true
+  }
+
+  /** Takes every node in use as the job's entries, to be sorted and laid into leaves. */
+  private startJob(): void {
+    this.pendAll()
+    const m = this.pendingCount
+    this.pendingCount = 0
+    this.jobAdded = []
+    this.jobFreed = []
+    this.job = {
+      m,
+      from: this.pending,
+      to: this.sorting,
+      digit: 0,
+      counting: true,
+      at: 0,
+      counts: new Int32Array(257),
+      cur: 0,
+      level: [],
+    }
+  }
+
+  /** One step of the job (at most jobStep entries); true when it is done and the tree is current. */
+  private stepJob(): boolean {
+    const j = this.job!
+    const E = this.entry
+    const W = this.words
+    const end = j.m * E
+    // The radix sort of sortPending(), a digit's count or scatter at a time, in chunks.
+    while (j.digit <= W * 4) {
+      const word = j.digit === 0 ? W : W - 1 - ((j.digit - 1) >>> 2)
+      const shift = j.digit === 0 ? 0 : ((j.digit - 1) & 3) * 8
+      const counts = j.counts
+      const stop = Math.min(end, j.at + this.jobStep * E)
+      if (j.counting) {
+        if (j.at === 0) counts.fill(0)
+        const from = j.from
+        for (let e = j.at + word; e < stop; e += E) counts[((from[e]! >>> shift) & 0xff) + 1]!++
+        j.at = stop
+        if (j.at < end) return false
+        let alike = false
+        for (let v = 1; v <= 256; v++) {
+          if (counts[v] === j.m) alike = true
+          counts[v]! += counts[v - 1]!
+        }
+        j.at = 0
+        if (alike || j.m === 0) j.digit++
+        else j.counting = false
+        continue
+      }
+      const from = j.from
+      const to = j.to
+      for (let e = j.at; e < stop; e += E) {
+        const t = counts[(from[e + word]! >>> shift) & 0xff]!++ * E
+        for (let w = 0; w < E; w++) to[t + w] = from[e + w]!
+      }
+      j.at = stop
+      if (j.at < end) return false
+      j.from = to
+      j.to = from
+      j.at = 0
+      j.counting = true
+      j.digit++
+      return false
+    }
+    // The leaves, in chunks; entries of nodes dropped meanwhile are left out.
+    if (j.at < end) {
+      const stop = Math.min(end, j.at + this.jobStep * E)
+      const src = j.from
+      const checked = this.jobFreed.length > 0
+      for (let e = j.at; e < stop; e += E) {
+        const word = src[e + W]!
+        if (checked && (this.metaOf(word >>> 8) & (HELD | UNHELD)) === 0) continue
+        this.jobPush(j, src, e, word)
+        this.entries++
+      }
+      j.at = stop
+      if (j.at < end) return false
+    }
+    this.finishJob(j)
+    return true
+  }
+
+  /** Appends an entry to the job's last block of the level being built, starting a new one when full. */
+  private jobPush(j: OrderJob, src: Uint32Array, e: number, word: number): void {
+    const fill = Math.max(2, this.cap - (this.cap >>> 3))
+    let b = j.cur
+    let a = b === 0 ? undefined : this.blocks[b >>> BLOCK_BITS]!
+    let o = (b & BLOCK_MASK) * BLOCK_WORDS
+    if (a === undefined || a[o + COUNT] === fill) {
+      const nb = this.newBlock(0)
+      if (b !== 0) {
+        // Read again: newBlock may have replaced the first chunk with a larger one.
+        this.blocks[b >>> BLOCK_BITS]![o + NEXT] = nb
+        this.blocks[nb >>> BLOCK_BITS]![(nb & BLOCK_MASK) * BLOCK_WORDS + PREV] = b
+      }
+      b = nb
+      j.cur = nb
+      j.level.push(nb)
+      a = this.blocks[nb >>> BLOCK_BITS]!
+      o = (nb & BLOCK_MASK) * BLOCK_WORDS
+    }
+    const count = a[o + COUNT]!
+    const d = o + BLOCK_HEADER + count * this.entry
+    for (let w = 0; w < this.words; w++) a[d + w] = src[e + w]!
+    a[d + this.words] = word
+    a[o + COUNT] = count + 1
+  }
+
+  /**
+   * The levels above the leaves; then what changed during the job: entries of
+   * nodes dropped meanwhile leave the tree (their ids are free again), nodes
+   * added meanwhile go into the pending list.
+   */
+  private finishJob(j: OrderJob): void {
+    this.job = undefined
+    this.leaves = j.level.length
+    let level = j.level
+    while (level.length > 1) {
+      const below = level
+      j.level = []
+      j.cur = 0
+      for (const child of below) {
+        const a = this.blocks[child >>> BLOCK_BITS]!
+        const e = (child & BLOCK_MASK) * BLOCK_WORDS + BLOCK_HEADER
+        this.jobPush(j, a, e, ((child << 8) | (a[e + this.words]! & 0xff)) >>> 0)
+      }
+      level = j.level
+      this.height++
+    }
+    this.root = level.length ? level[0]! : 0
+    this.ordered = true
+    this.shrinkPending()
+    const freed = this.jobFreed
+    const added = this.jobAdded
+    this.jobFreed = []
+    this.jobAdded = []
+    const S = this.stride
+    for (let i = 0; i < freed.length; i += 2) {
+      const n = freed[i]!
+      if (this.root !== 0) this.removeEntryOf(n, freed[i + 1]!, true)
+      const a = this.nodes[n >>> NODE_BITS]!
+      a[(n & NODE_MASK) * S] = this.freeNode
+      this.freeNode = n
+    }
+    for (const n of added) {
+      const meta = this.metaOf(n)
+      if ((meta & (HELD | UNHELD)) === 0) continue
+      this.addPending(n, meta & 0xff, this.nodes[n >>> NODE_BITS]!, (n & NODE_MASK) * S)
+      // Past a batch the tree was let go again: the next walk starts over.
+      if (!this.ordered) break
+    }
   }
 
   /**
@@ -528,15 +747,17 @@ export class PrefixIndex {
 
   /** Every held node after qk/len in key order (qk is read now). */
   walkAfter(len: number): Generator<number, void, undefined> {
+    const k = this.qk.slice()
     this.order()
-    return this.walking(1, len, this.qk.slice())
+    return this.walking(1, len, k)
   }
 
   /** Every held node whose key is inside qk/len (itself included), in key order (qk is read now). */
   walkInside(len: number): Generator<number, void, undefined> {
     this.maskQuery(len)
+    const k = this.qk.slice()
     this.order()
-    return this.walking(2, len, this.qk.slice())
+    return this.walking(2, len, k)
   }
 
   /** mode 0: all; 1: after k/len; 2: inside k/len. */
@@ -585,6 +806,9 @@ export class PrefixIndex {
 
   /** With no node left, lets go of the storage too. */
   private clear(): void {
+    this.job = undefined
+    this.jobAdded = []
+    this.jobFreed = []
     this.nodes.length = 0
     this.nodes.push(new Uint32Array(64 * this.stride))
     this.usedNodes = 1
@@ -882,14 +1106,19 @@ export class PrefixIndex {
     this.insertEntry(level + 1, this.pathBlock[level + 1]!, this.pathAt[level + 1]! + 1, sep, 0, sepWord)
   }
 
-  /** Removes node n's entry (key from its record, length len). */
-  private removeEntryOf(n: number, len: number): void {
+  /** Removes node n's entry (key from its record, length len); `ifThere`: unless the tree lacks it. */
+  private removeEntryOf(n: number, len: number, ifThere = false): void {
     const k = this.ck
     const a = this.nodes[n >>> NODE_BITS]!
     const base = (n & NODE_MASK) * this.stride
     for (let w = 0; w < this.words; w++) k[w] = a[base + w]!
     const leaf = this.descend(k, len)
     const i = this.lowerBound(leaf, k, len)
+    if (ifThere) {
+      const ba = this.blocks[leaf >>> BLOCK_BITS]!
+      const o = (leaf & BLOCK_MASK) * BLOCK_WORDS
+      if (i >= ba[o + COUNT]! || ba[o + BLOCK_HEADER + i * this.entry + this.words]! >>> 8 !== n) return
+    }
     this.pathAt[0] = i
     this.removeAt(0, leaf, i)
     this.entries--

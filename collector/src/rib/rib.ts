@@ -43,6 +43,7 @@ import type {
 } from './index.ts'
 import { formatPrefixWords, formatRdWords, parsePrefixInto, parseRdInto, readPrefixInto } from './keys.ts'
 import { SetBuilder } from './raw-update.ts'
+import { FamilyScan } from './scan.ts'
 import { hasNoLlgr, SetHandle } from './set-handle.ts'
 
 const MAX_PEERS = 1 << 24
@@ -588,6 +589,12 @@ export class AdjRibIn {
       }
     }
     return { routes }
+  }
+
+  scan(family: string, peer?: PeerId): FamilyScan {
+    if (peer !== undefined) this.checkPeer(peer)
+    const { t, afi, safi } = this.tableByName(family)
+    return new FamilyScan(family, afi, safi, t, this.sets, peer)
   }
 
   /** The peer's nodes in t in key order, from the cursor's key (included, its paths filtered by the caller). */

@@ -1,6 +1,6 @@
 // The initial dump's UPDATE packer: routes of one attribute set share
-// UPDATEs across listing pages, up to 4096 octets; a set id that names
-// another set in a later page starts a new UPDATE; path ids where the
+// UPDATEs across runs of a RIB scan, up to 4096 octets; a set id that names
+// another set in a later run starts a new UPDATE; path ids where the
 // session has them; the UPDATEs decode to exactly the routes given.
 
 import { describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import {
   type UpdateMessage,
   updateRoutes,
 } from '../../bgp/index.ts'
-import { createRib, type RibRoute } from '../../rib/index.ts'
+import { createRib, type PeerId, type Rib } from '../../rib/index.ts'
 import { endOfRib, RoutePacker } from './encode.ts'
 
 const V4 = familyKey(1, 1)
@@ -38,6 +38,25 @@ const attrs = (asn: number) =>
     { code: 3, flags: 0x40, name: 'NEXT_HOP', value: '192.0.2.1' },
   ] as UpdateMessage['attributes']
 
+/** Every path of the peer, family by family, `perRun` keys per run of each scan. */
+function addAll(packer: RoutePacker, rib: Rib, peer: PeerId, perRun = Number.POSITIVE_INFINITY): number {
+  let runs = 0
+  for (const { family } of rib.counts(peer)) {
+    const scan = rib.scan(family, peer)
+    let n = 0
+    do {
+      packer.page()
+      runs++
+    } while (
+      !scan.run((s) => {
+        packer.add(s, peer)
+        return ++n % perRun !== 0
+      })
+    )
+  }
+  return runs
+}
+
 function decodeAll(updates: Uint8Array[], addPath: boolean): string[] {
   const ctx = codecContext(addPath ? { addPath: new Set([V4, V6]) } : {})
   return updates.flatMap((b) => {
@@ -59,7 +78,7 @@ function decodeAll(updates: Uint8Array[], addPath: boolean): string[] {
 }
 
 describe('the dump packer', () => {
-  it('packs a set across pages into UPDATEs of at most 4096 octets, each route once', () => {
+  it('packs a set across runs into UPDATEs of at most 4096 octets, each route once', () => {
     const updates: UpdateMessage[] = []
     // 2000 prefixes of 2 sets, alternating in address order.
     for (let i = 0; i < 2000; i++)
@@ -73,20 +92,13 @@ describe('the dump packer', () => {
     const out: Uint8Array[] = []
     const packer = new RoutePacker(new Set(), (u, asn4) => {
       expect(asn4).toBe(true)
-      out.push(u)
+      out.push(u.slice())
     })
-    let cursor: string | undefined
-    let pages = 0
-    do {
-      const page = rib.list(peer, { limit: 100, ...(cursor ? { cursor } : {}) })
-      packer.add(page.routes)
-      cursor = page.cursor
-      pages++
-    } while (cursor)
+    const pages = addAll(packer, rib, peer, 100)
     packer.flush()
     expect(pages).toBeGreaterThanOrEqual(20)
     expect(out.every((u) => u.length <= 4096)).toBe(true)
-    // 1000 prefixes of 4 octets per set fit one UPDATE each (4048 octets): two, not one per page.
+    // 1000 prefixes of 4 octets per set fit one UPDATE each (4048 octets): two, not one per run.
     expect(out.length).toBe(2)
     const routes = decodeAll(out, false)
     expect(routes.length).toBe(2000)
@@ -126,30 +138,32 @@ describe('the dump packer', () => {
       true,
     )
     const out: Uint8Array[] = []
-    const packer = new RoutePacker(new Set([V4, V6]), (u) => out.push(u))
-    packer.add(rib.list(peer).routes)
-    // A later page where the same set id holds other attributes (a fake route, as a RIB that changed would give).
-    const first = rib.list(peer).routes[0]!
-    const other: RibRoute = {
-      ...first,
-      prefix: '203.0.113.0/24',
-      key: '203.0.113.0/24',
-      nlri: { prefix: '203.0.113.0/24', pathId: 8 } as IpPrefixNlri,
-      pathId: 8,
-      attributes: {
-        ...first.attributes,
-        id: first.attributes.id,
-        asn4: true,
-        nextHopRaw: first.attributes.nextHopRaw,
-        raw: encodeMessage(
-          { type: 'UPDATE', withdrawn: [], attributes: attrs(65099), nlri: [] },
-          codecContext(),
-        ).subarray(23),
-        nextHop: [],
-        attributes: first.attributes.attributes,
+    const packer = new RoutePacker(new Set([V4, V6]), (u) => out.push(u.slice()))
+    addAll(packer, rib, peer)
+    // A later run where the same set id holds other attributes: the RIB changed in between (the
+    // set went with its last path, and the next new set took its id).
+    const before = rib.exact('ipv4-unicast', '198.51.100.0/24')!.routes[0]!.attributes.id
+    const ctx = codecContext({ addPath: new Set([V4, V6]) })
+    for (const u of [
+      { type: 'UPDATE', withdrawn: [{ prefix: '198.51.100.0/24', pathId: 7 }], attributes: [], nlri: [] },
+      {
+        type: 'UPDATE',
+        withdrawn: [],
+        attributes: attrs(65099),
+        nlri: [{ prefix: '203.0.113.0/24', pathId: 8 }],
       },
+    ] as UpdateMessage[]) {
+      const raw = encodeMessage(u, ctx)
+      const d = decodeMessage(raw, ctx)
+      rib.apply(peer, updateRoutes(d.message as UpdateMessage, d.problems, ctx), raw, ctx)
     }
-    packer.add([other])
+    expect(rib.exact('ipv4-unicast', '203.0.113.0/24')!.routes[0]!.attributes.id).toBe(before)
+    const scan = rib.scan('ipv4-unicast', peer)
+    packer.page()
+    scan.run((s) => {
+      if (s.prefixLength === 24 && s.address[0] === 203) packer.add(s, peer)
+      return true
+    })
     packer.flush()
     expect(decodeAll(out, true).sort()).toEqual([
       'ipv4-unicast 198.51.100.0/24#7 64500 65001 192.0.2.1',
@@ -163,8 +177,8 @@ describe('the dump packer', () => {
       { type: 'UPDATE', withdrawn: [], attributes: attrs(65001), nlri: [{ prefix: '198.51.100.0/24' }] },
     ])
     const out: Uint8Array[] = []
-    const packer = new RoutePacker(new Set(), (u) => out.push(u))
-    packer.add(rib.list(peer).routes)
+    const packer = new RoutePacker(new Set(), (u) => out.push(u.slice()))
+    addAll(packer, rib, peer)
     expect(packer.size).toBe(1)
     packer.discard()
     packer.flush()

@@ -5,7 +5,7 @@
 // one UPDATE, as a router's Adj-RIB-Out would send them (RFC 4271 §9.2);
 // End-of-RIB markers (RFC 4724 §2).
 
-import { type FamilyKey, familyByName, familyCodec, familyKey, type IpPrefixNlri } from '../../bgp/index.ts'
+import { type FamilyKey, familyCodec, familyKey, type IpPrefixNlri } from '../../bgp/index.ts'
 import {
   BMP_COMMON_HEADER_LENGTH,
   BMP_MESSAGE_TYPE,
@@ -16,8 +16,13 @@ import {
   writeBmpHeader,
   writeBmpMessage,
 } from '../../bmp/index.ts'
-import type { RibRoute } from '../../rib/index.ts'
-import { prefixTextNlri } from '../../wire/ip.ts'
+import {
+  type PeerId,
+  type RibScan,
+  SET_NEXT_HOP_START,
+  setAsn4,
+  setAttributesStart,
+} from '../../rib/index.ts'
 import { writer } from '../../wire/writer.ts'
 import type { TrackedPeer } from './peers.ts'
 
@@ -127,16 +132,20 @@ export function endOfRib(f: FamilyKey): Uint8Array {
 }
 
 interface Group {
-  readonly key: number
+  readonly setId: number
   readonly family: FamilyKey
+  /** Still in its family's map (not sent and closed). */
+  open: boolean
+  /** Copies of the set's octets (the RIB's change once the dump pauses). */
   readonly attributes: Uint8Array
   readonly nextHop: Uint8Array
   /** IPv4 unicast with NEXT_HOP among the attributes: the NLRI field, no MP_REACH_NLRI. */
   readonly classic: boolean
   readonly asn4: boolean
-  /** The listing page in which the set was last seen to be this one (an id is reused once its set goes). */
+  /** The run of reads in which the set was last seen to be this one (an id is reused once its set goes). */
   page: number
-  nlri: Uint8Array[]
+  /** The NLRI octets packed so far, nlri[0..octets). */
+  nlri: Uint8Array
   octets: number
 }
 
@@ -150,9 +159,10 @@ function hasNextHop(a: Uint8Array): boolean {
   return false
 }
 
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+/** a equals b[start..end). */
+function same(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false
   return true
 }
 
@@ -160,17 +170,20 @@ function updateLength(g: Group, nlriOctets: number): number {
   return 23 + g.attributes.length + nlriOctets + (g.classic ? 0 : 9 + g.nextHop.length)
 }
 
-function buildUpdate(g: Group): Uint8Array {
+/** Writes g's UPDATE into b (at least updateLength(g, g.octets) long); returns its length. */
+function buildUpdate(g: Group, b: Uint8Array): number {
   const length = updateLength(g, g.octets)
-  const b = new Uint8Array(length)
   b.fill(0xff, 0, 16)
   b[16] = length >> 8
   b[17] = length & 0xff
   b[18] = 2
+  b[19] = 0
+  b[20] = 0
   const attrLength = length - 23 - (g.classic ? g.octets : 0)
   b[21] = attrLength >> 8
   b[22] = attrLength & 0xff
   let p = 23
+  const nlri = g.nlri.subarray(0, g.octets)
   if (!g.classic) {
     // MP_REACH_NLRI first (RFC 4760 §3), extended length.
     const v = 5 + g.nextHop.length + g.octets
@@ -185,44 +198,46 @@ function buildUpdate(g: Group): Uint8Array {
     b.set(g.nextHop, p)
     p += g.nextHop.length
     b[p++] = 0
-    for (const n of g.nlri) {
-      b.set(n, p)
-      p += n.length
-    }
+    b.set(nlri, p)
+    p += g.octets
     b.set(g.attributes, p)
   } else {
     b.set(g.attributes, p)
     p += g.attributes.length
-    for (const n of g.nlri) {
-      b.set(n, p)
-      p += n.length
-    }
+    b.set(nlri, p)
   }
-  return b
+  return length
 }
-
-const familyKeys = new Map<string, FamilyKey>()
 
 /** Open groups at most (default): past it, the oldest is sent. */
 const MAX_GROUPS = 1 << 16
 
 /**
- * Packs one peer's routes, listing page after listing page, into UPDATEs by
- * family and attribute set; `emit` gets each UPDATE and its AS width. Groups
- * stay open across pages, so that prefixes far apart in address order that
- * share a set share messages; an open group holds copies of the set's octets
- * (taken as the page is read), never a RIB reference. What the owner writes
- * of the peer while groups are open must wait until they are sent (a live
- * UPDATE is newer than what the dump read before it): station.ts holds such
- * messages back and sends the groups in slices (flushSome) first.
+ * Packs one peer's routes, read a key at a time from RIB scans (Rib.scan),
+ * into UPDATEs by family and attribute set; `emit` gets each UPDATE (a view
+ * of a scratch buffer, valid during the call) and its AS width. Groups stay open across runs of reads (page()), so that prefixes
+ * far apart in address order that share a set share messages; an open group
+ * holds copies of the set's octets, never a RIB reference. What the owner
+ * writes of the peer while groups are open must wait until they are sent (a
+ * live UPDATE is newer than what the dump read before it): station.ts holds
+ * such messages back and sends the groups in slices (flushSome) first.
  * Path ids are written for the families where the session receives them.
  */
 export class RoutePacker {
-  private readonly groups = new Map<number, Group>()
+  /** Open groups by family, then set id (small integers: the fastest Map keys). */
+  private readonly groups = new Map<FamilyKey, Map<number, Group>>()
+  private openCount = 0
   private readonly addPath: ReadonlySet<FamilyKey>
   private readonly emit: (update: Uint8Array, asn4: boolean) => void
   private readonly maxGroups: number
-  private page = 0
+  private pageNo = 0
+  /** Groups in the order they were opened (some closed since), from `head`: the oldest first. */
+  private opened: Group[] = []
+  private head = 0
+  /** Where each UPDATE is built. */
+  private scratch = new Uint8Array(MAX_UPDATE)
+  /** One NLRI, encoded by its family's codec (families other than IP unicast/multicast). */
+  private readonly one = new Uint8Array(MAX_UPDATE)
 
   constructor(
     addPath: ReadonlySet<FamilyKey>,
@@ -234,110 +249,167 @@ export class RoutePacker {
     this.maxGroups = maxGroups
   }
 
-  /** One listing page of the peer's routes, read now. */
-  add(routes: readonly RibRoute[]): void {
-    const page = ++this.page
-    for (const r of routes) {
-      let family = familyKeys.get(r.family)
-      if (family === undefined) {
-        family = familyByName(r.family)!
-        familyKeys.set(r.family, family)
+  /** Starts a run of reads: the RIB may have changed since the last (set ids reused). */
+  page(): void {
+    this.pageNo++
+  }
+
+  /** The paths of `peer` at the key `scan` is visiting, read now; returns how many. */
+  add(scan: RibScan, peer: PeerId): number {
+    const family = familyKey(scan.afi, scan.safi)
+    const addPath = this.addPath.has(family)
+    const ip = (scan.afi === 1 || scan.afi === 2) && (scan.safi === 1 || scan.safi === 2)
+    let added = 0
+    for (let i = 0; i < scan.paths; i++) {
+      if (scan.peer(i) !== peer) continue
+      const g = this.group(scan, i, family)
+      // <path id> <NLRI>: IP prefixes from the key's octets, any other family by its codec.
+      let body: Uint8Array
+      let bodyLength: number
+      if (ip) {
+        const len = scan.prefixLength
+        bodyLength = 1 + ((len + 7) >>> 3)
+        body = scan.address
+      } else {
+        const codec = familyCodec(scan.afi, scan.safi)
+        const n = scan.nlri(i)! as IpPrefixNlri
+        bodyLength = codec.size(n)
+        body = bodyLength <= this.one.length ? this.one : new Uint8Array(bodyLength)
+        codec.encode(writer(body), n)
       }
-      const set = r.attributes
-      const key = set.id * 0x1000000 + family
-      let g = this.groups.get(key)
-      if (g && g.page !== page) {
-        // Seen in an earlier page: still the same set?
-        if (same(g.attributes, set.raw) && same(g.nextHop, set.nextHopRaw) && g.asn4 === set.asn4)
-          g.page = page
-        else {
-          this.send(g)
-          this.groups.delete(key)
-          g = undefined
-        }
+      const n = (addPath ? 4 : 0) + bodyLength
+      if (g.octets && updateLength(g, g.octets + n) > MAX_UPDATE) this.send(g)
+      if (g.octets + n > g.nlri.length) {
+        const grown = new Uint8Array(Math.max(g.nlri.length * 2, g.octets + n))
+        grown.set(g.nlri.subarray(0, g.octets))
+        g.nlri = grown
       }
-      if (!g) {
-        if (this.groups.size >= this.maxGroups) {
-          const oldest = this.groups.values().next().value!
-          this.send(oldest)
-          this.groups.delete(oldest.key)
-        }
-        const attributes = set.raw
-        const nextHop = set.nextHopRaw
-        g = {
-          key,
-          family,
-          attributes,
-          nextHop,
-          classic: family === IPV4_UNICAST && nextHop.length === 4 && hasNextHop(attributes),
-          asn4: set.asn4,
-          page,
-          nlri: [],
-          octets: 0,
-        }
-        this.groups.set(key, g)
+      const b = g.nlri
+      let p = g.octets
+      if (addPath) {
+        const id = scan.pathId(i) ?? 0
+        b[p++] = id >>> 24
+        b[p++] = (id >>> 16) & 0xff
+        b[p++] = (id >>> 8) & 0xff
+        b[p++] = id & 0xff
       }
-      const n = nlriOf(r, family, this.addPath.has(family))
-      if (g.nlri.length && updateLength(g, g.octets + n.length) > MAX_UPDATE) this.send(g)
-      g.nlri.push(n)
-      g.octets += n.length
+      if (ip) {
+        b[p++] = scan.prefixLength
+        for (let k = 0; k < bodyLength - 1; k++) b[p++] = body[k]!
+      } else {
+        for (let k = 0; k < bodyLength; k++) b[p++] = body[k]!
+      }
+      g.octets = p
+      added++
+    }
+    return added
+  }
+
+  /** The open group of path i's set and family, made (or started over) as needed. */
+  private group(scan: RibScan, i: number, family: FamilyKey): Group {
+    const set = scan.set(i)
+    const attrs = setAttributesStart(set)
+    const asn4 = setAsn4(set)
+    const setId = scan.setId(i)
+    let open = this.groups.get(family)
+    if (!open) {
+      open = new Map()
+      this.groups.set(family, open)
+    }
+    let g = open.get(setId)
+    if (g && g.page !== this.pageNo) {
+      // Seen in an earlier run: still the same set?
+      if (
+        g.asn4 === asn4 &&
+        same(g.attributes, set, attrs, set.length) &&
+        same(g.nextHop, set, SET_NEXT_HOP_START, attrs)
+      )
+        g.page = this.pageNo
+      else {
+        this.close(g)
+        g = undefined
+      }
+    }
+    if (g) return g
+    if (this.openCount >= this.maxGroups) this.sendOldest()
+    const attributes = set.slice(attrs)
+    const nextHop = set.slice(SET_NEXT_HOP_START, attrs)
+    g = {
+      setId,
+      family,
+      open: true,
+      attributes,
+      nextHop,
+      classic: family === IPV4_UNICAST && nextHop.length === 4 && hasNextHop(attributes),
+      asn4,
+      page: this.pageNo,
+      nlri: new Uint8Array(64),
+      octets: 0,
+    }
+    open.set(setId, g)
+    this.openCount++
+    this.opened.push(g)
+    return g
+  }
+
+  /** Sends g and takes it out of the open groups. */
+  private close(g: Group): void {
+    this.send(g)
+    g.open = false
+    this.groups.get(g.family)!.delete(g.setId)
+    this.openCount--
+  }
+
+  /** Sends and closes the oldest open group (a queue: a Map's first entry is slow to find after many deletes). */
+  private sendOldest(): void {
+    while (this.head < this.opened.length) {
+      const g = this.opened[this.head++]!
+      if (!g.open) continue
+      this.close(g)
+      break
+    }
+    if (this.head > 4096 && this.head * 2 > this.opened.length) {
+      this.opened = this.opened.slice(this.head)
+      this.head = 0
     }
   }
 
   /** Open groups. */
   get size(): number {
-    return this.groups.size
+    return this.openCount
   }
 
   /** Sends every open group. */
   flush(): void {
-    for (const g of this.groups.values()) this.send(g)
-    this.groups.clear()
+    for (let i = this.head; i < this.opened.length; i++) if (this.opened[i]!.open) this.send(this.opened[i]!)
+    this.clear()
   }
 
   /** Sends the `n` oldest open groups; returns how many stay open. */
   flushSome(n: number): number {
-    for (const g of this.groups.values()) {
-      if (n-- <= 0) break
-      this.send(g)
-      this.groups.delete(g.key)
-    }
-    return this.groups.size
+    while (n-- > 0 && this.openCount > 0) this.sendOldest()
+    if (this.openCount === 0) this.clear()
+    return this.openCount
   }
 
   /** Drops every open group unsent (the peer's session went down). */
   discard(): void {
+    this.clear()
+  }
+
+  private clear(): void {
     this.groups.clear()
+    this.openCount = 0
+    this.opened = []
+    this.head = 0
   }
 
   private send(g: Group): void {
-    if (!g.nlri.length) return
-    this.emit(buildUpdate(g), g.asn4)
-    g.nlri = []
+    if (!g.octets) return
+    const need = updateLength(g, g.octets)
+    if (need > this.scratch.length) this.scratch = new Uint8Array(need)
+    const n = buildUpdate(g, this.scratch)
+    this.emit(this.scratch.subarray(0, n), g.asn4)
     g.octets = 0
   }
-}
-
-function nlriOf(r: RibRoute, family: FamilyKey, addPath: boolean): Uint8Array {
-  const afi = family >> 8
-  const safi = family & 0xff
-  // Unicast and multicast prefixes straight from their text; every other family by its codec.
-  let body =
-    (afi === 1 || afi === 2) && (safi === 1 || safi === 2) && r.prefix !== undefined
-      ? prefixTextNlri(r.prefix, afi === 2 ? 16 : 4)
-      : undefined
-  if (!body) {
-    const codec = familyCodec(afi, safi)
-    body = new Uint8Array(codec.size(r.nlri as IpPrefixNlri))
-    codec.encode(writer(body), r.nlri as IpPrefixNlri)
-  }
-  if (!addPath) return body
-  const out = new Uint8Array(4 + body.length)
-  const id = r.pathId ?? 0
-  out[0] = id >>> 24
-  out[1] = (id >>> 16) & 0xff
-  out[2] = (id >>> 8) & 0xff
-  out[3] = id & 0xff
-  out.set(body, 4)
-  return out
 }

@@ -33,8 +33,6 @@ export interface BmpExportOptions {
   /** Reconnect back-off: first wait, doubling up to the last (default 1 s, 60 s). */
   readonly reconnectMinMs?: number
   readonly reconnectMaxMs?: number
-  /** Routes per listing page of the initial dump (default 250). */
-  readonly pageSize?: number
   /** Milliseconds of initial dump work between turns of the event loop (default 8). */
   readonly sliceMs?: number
 }
@@ -83,7 +81,6 @@ export class BmpExporter {
             maxBufferBytes: options.maxBufferBytes ?? 32 << 20,
             reconnectMinMs: options.reconnectMinMs ?? 1000,
             reconnectMaxMs: options.reconnectMaxMs ?? 60_000,
-            pageSize: options.pageSize ?? 250,
             sliceMs: options.sliceMs ?? 8,
           },
           shared,

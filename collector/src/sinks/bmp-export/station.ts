@@ -30,7 +30,7 @@ import {
   textTlv,
 } from '../../bmp/index.ts'
 import type { Logger } from '../../log/logger.ts'
-import type { PeerId, Rib } from '../../rib/index.ts'
+import type { PeerId, Rib, RibScan } from '../../rib/index.ts'
 import type { Clock, TimerHandle } from '../../session/index.ts'
 import { reader } from '../../wire/reader.ts'
 import {
@@ -43,6 +43,9 @@ import {
 } from './encode.ts'
 import type { PeerDownInfo, TrackedPeer } from './peers.ts'
 
+/** Octets of written messages handed to the socket at once. */
+const FLUSH_BYTES = 256 * 1024
+
 export interface StationOptions {
   readonly host: string
   readonly port: number
@@ -51,8 +54,6 @@ export interface StationOptions {
   readonly maxBufferBytes: number
   readonly reconnectMinMs: number
   readonly reconnectMaxMs: number
-  /** Routes per listing page of the initial dump. */
-  readonly pageSize: number
   /** Milliseconds of dump work before the socket drains and the event loop turns. */
   readonly sliceMs: number
 }
@@ -345,7 +346,7 @@ export class BmpStation {
       this.overflow()
       return
     }
-    if (this.out.pos >= 256 * 1024) this.flush()
+    if (this.out.pos >= FLUSH_BYTES) this.flush()
     else this.scheduleFlush()
   }
 
@@ -411,10 +412,11 @@ export class BmpStation {
         const id = ids.get(p.address)
         // The peer's session went down (or down and up) since its Peer Up: its routes come live now.
         const current = () => this.announced.get(p.address) === generation && conn === this.conn
-        let cursor: string | undefined
-        const packer = new RoutePacker(p.addPath, (update, asn4) =>
-          writeRouteMonitoring(this.out, p, asn4, this.shared.clock.nowMicros(), update),
-        )
+        const packer = new RoutePacker(p.addPath, (update, asn4) => {
+          writeRouteMonitoring(this.out, p, asn4, this.shared.clock.nowMicros(), update)
+          // Handed to the socket in blocks of a few hundred KiB: one large write holds the event loop.
+          if (this.out.pos >= FLUSH_BYTES) this.flush()
+        })
         const k = { peer: p, packer, held: [] as Uint8Array[], heldBytes: 0 }
         this.packing = k
         try {
@@ -428,18 +430,26 @@ export class BmpStation {
             this.releaseHeld()
             return true
           }
-          while (id !== undefined && current()) {
-            // Pages until the slice is used up, then the socket drains and the event loop turns.
-            const t0 = performance.now()
-            do {
-              const page = this.shared.rib.list(id, { limit: this.o.pageSize, ...(cursor ? { cursor } : {}) })
-              packer.add(page.routes)
-              routes += page.routes.length
-              cursor = page.cursor
-            } while (cursor !== undefined && performance.now() - t0 < this.o.sliceMs)
-            if (!(await this.room(conn))) return
-            if (k.held.length && current() && !(await drain())) return
-            if (cursor === undefined) break
+          // Keys until the slice is used up, then the socket drains and the event loop turns.
+          let sliceStart = 0
+          let keys = 0
+          const visit = (scan: RibScan): boolean => {
+            routes += packer.add(scan, id!)
+            return (++keys & 31) !== 0 || performance.now() - sliceStart < this.o.sliceMs
+          }
+          const families = id === undefined ? [] : this.shared.rib.counts(id).map((c) => c.family)
+          for (const family of families) {
+            if (!current()) break
+            const scan = this.shared.rib.scan(family, id)
+            while (!scan.prepare(this.o.sliceMs) && current()) if (!(await this.room(conn))) return
+            while (current()) {
+              sliceStart = performance.now()
+              packer.page()
+              const done = scan.run(visit)
+              if (!(await this.room(conn))) return
+              if (k.held.length && current() && !(await drain())) return
+              if (done) break
+            }
           }
           if (current() && !(await drain())) return
         } finally {

@@ -19,12 +19,10 @@
 // The event loop stays free. The dump works in slices of a few
 // milliseconds and then awaits `pause()` (the caller waits there for the
 // file to drain and for a turn of the event loop), so sessions go on
-// updating the RIB in between. So the walk never holds a RIB iterator across
-// a pause: IP families are walked by prefix ranges (the rest of a range is
-// re-asked as the ranges that follow the last prefix written, RIB lookups
-// that cost microseconds), other families by merging each peer's listing,
-// whose cursors are made to survive changes. A path changed during the dump
-// is written as it is when the walk reaches it; none is written twice.
+// updating the RIB in between. It reads the RIB through Rib.scan, key by key
+// in key order with no object per path, and the scan resumes after the last
+// key written: a path held throughout the dump is written once, as the RIB
+// holds it when the walk reaches it.
 
 import {
   type Aggregator,
@@ -34,21 +32,12 @@ import {
   decodeAttributeList,
   effectivePath,
   encodeAttributeList,
-  familyByName,
   familyCodec,
   type Nlri,
   type PathAttribute,
 } from '../../bgp/index.ts'
-import {
-  type MrtOutput,
-  MrtRibWriter,
-  prefixNlri,
-  type RibEntryInput,
-  type RibPeer,
-} from '../../mrt/index.ts'
-import type { AttributeSet, PeerId, Rib, RibEntry, RibRoute } from '../../rib/index.ts'
-import { formatPrefix, parsePrefix } from '../../wire/ip.ts'
-import { parseRD } from '../../wire/rd.ts'
+import { type MrtOutput, MrtRibWriter, type RibPeer } from '../../mrt/index.ts'
+import { type Rib, type RibScan, SET_NEXT_HOP_START, setAsn4, setAttributesStart } from '../../rib/index.ts'
 import { reader } from '../../wire/reader.ts'
 import { writer } from '../../wire/writer.ts'
 
@@ -80,12 +69,6 @@ export interface RibDumpResult {
   /** RIB entries (paths) written. */
   readonly entries: number
   readonly records: number
-}
-
-interface IndexedPeer {
-  readonly id: PeerId
-  readonly index: number
-  readonly originated: number
 }
 
 function isIpTrieFamily(afi: number, safi: number): boolean {
@@ -124,13 +107,16 @@ function widenAs(raw: Uint8Array): Uint8Array {
 export async function dumpRib(output: MrtOutput, o: RibDumpOptions): Promise<RibDumpResult> {
   const rib = o.rib
   const sliceMs = o.sliceMs ?? 8
-  const byId = new Map<PeerId, IndexedPeer>()
+  /** Per RIB peer id: its index in the peer table and its entries' Originated Time (none: left out). */
+  const indexOf: number[] = []
+  const originated: number[] = []
   const peers: RibPeer[] = []
   for (const id of rib.peers()) {
     const name = rib.peerName(id)
     if (name === undefined || rib.count(id).paths === 0) continue
     const info = o.peerInfo(name)
-    byId.set(id, { id, index: peers.length, originated: info?.establishedAt ?? o.timestamp })
+    indexOf[id] = peers.length
+    originated[id] = info?.establishedAt ?? o.timestamp
     peers.push({ address: name, asn: info?.asn ?? 0, ...(info?.bgpId ? { bgpId: info.bgpId } : {}) })
   }
   const w = new MrtRibWriter(output, {
@@ -139,216 +125,140 @@ export async function dumpRib(output: MrtOutput, o: RibDumpOptions): Promise<Rib
     ...(o.viewName !== undefined ? { viewName: o.viewName } : {}),
     peers,
   })
-  let prefixes = 0
-  let entries = 0
-  const widened = new Map<number, Uint8Array>()
-  const attributesOf = (s: AttributeSet): Uint8Array => {
-    if (s.asn4) return s.raw
-    let v = widened.get(s.id)
-    if (!v) {
-      if (widened.size > 100_000) widened.clear()
-      v = widenAs(s.raw)
-      widened.set(s.id, v)
-    }
-    return v
-  }
+  const dump = new KeyWriter(w, indexOf, originated)
   let sliceStart = performance.now()
-  const due = () => performance.now() - sliceStart >= sliceMs
-  const pause = async () => {
-    await o.pause()
-    sliceStart = performance.now()
+  let n = 0
+  const visit = (scan: RibScan): boolean => {
+    dump.write(scan)
+    return (++n & 31) !== 0 || performance.now() - sliceStart < sliceMs
   }
-
-  const writeKey = (afi: number, safi: number, prefix: string | undefined, routes: readonly RibRoute[]) => {
-    const generic = !(isIpTrieFamily(afi, safi) && safi !== 4)
-    const plain: RibEntryInput[] = []
-    const byNlri = generic ? new Map<string, { nlri: Uint8Array; list: RibEntryInput[] }>() : undefined
-    const codec = generic ? familyCodec(afi, safi) : undefined
-    for (const r of routes) {
-      const p = byId.get(r.peer)
-      if (!p) continue
-      const e: RibEntryInput = {
-        peerIndex: p.index,
-        originatedTime: p.originated,
-        ...(r.pathId !== undefined ? { pathId: r.pathId } : {}),
-        attributes: attributesOf(r.attributes),
-        nextHop: r.attributes.nextHopRaw,
-      }
-      if (!byNlri) {
-        plain.push(e)
-        continue
-      }
-      const nlri = encodeNlri(codec!, r.nlri)
-      const k = Buffer.from(nlri.buffer, nlri.byteOffset, nlri.length).toString('latin1')
-      let g = byNlri.get(k)
-      if (!g) {
-        g = { nlri, list: [] }
-        byNlri.set(k, g)
-      }
-      g.list.push(e)
-    }
-    if (byNlri) {
-      for (const g of byNlri.values()) w.add({ afi, safi, nlri: g.nlri, entries: g.list })
-      if (byNlri.size) prefixes++
-      for (const g of byNlri.values()) entries += g.list.length
-    } else if (plain.length) {
-      w.add({ afi, safi, nlri: prefixNlri(prefix!, afi), entries: plain })
-      prefixes++
-      entries += plain.length
-    }
-  }
-
   for (const family of rib.families()) {
-    const key = familyByName(family)!
-    const afi = key >> 8
-    const safi = key & 0xff
-    if (isIpTrieFamily(afi, safi)) {
-      await walkIpFamily(rib, family, afi === 2, (e) => writeKey(afi, safi, e.prefix, e.routes), due, pause)
-    } else {
-      const order = safi === 128 || safi === 129 ? vpnOrder : (r: RibRoute) => r.key
-      await walkListings(
-        rib,
-        family,
-        [...byId.keys()],
-        order,
-        (routes) => writeKey(afi, safi, routes[0]!.prefix, routes),
-        due,
-        pause,
-      )
+    const scan = rib.scan(family)
+    dump.ip = isIpTrieFamily(scan.afi, scan.safi) && scan.safi !== 4
+    while (!scan.prepare(sliceMs)) await o.pause()
+    sliceStart = performance.now()
+    while (!scan.run(visit)) {
+      await o.pause()
+      // Set ids may name other sets once the RIB has changed.
+      dump.widened.clear()
+      sliceStart = performance.now()
     }
   }
-  return { peers: peers.length, prefixes, entries, records: w.sequence }
+  return { peers: peers.length, prefixes: dump.prefixes, entries: dump.entries, records: w.sequence }
+}
+
+/** Writes the record(s) of the key a scan is at. */
+class KeyWriter {
+  readonly w: MrtRibWriter
+  readonly indexOf: readonly number[]
+  readonly originated: readonly number[]
+  /** A 2-octet session's sets with 4-octet AS numbers, by set id (valid until the RIB changes). */
+  readonly widened = new Map<number, Uint8Array>()
+  /** <length, prefix octets> of the key. */
+  readonly nlri = new Uint8Array(17)
+  prefixes = 0
+  entries = 0
+
+  constructor(w: MrtRibWriter, indexOf: readonly number[], originated: readonly number[]) {
+    this.w = w
+    this.indexOf = indexOf
+    this.originated = originated
+  }
+
+  /** The family being written is IP unicast or multicast (else: RIB_GENERIC). */
+  ip = false
+
+  write(scan: RibScan): void {
+    if (this.ip) this.writeIp(scan)
+    else this.writeGeneric(scan)
+  }
+
+  /** Unicast and multicast: one RIB_IPV4/IPV6_* record (and its ADDPATH twin) from the key's octets. */
+  private writeIp(scan: RibScan): void {
+    const len = scan.prefixLength
+    const nb = (len + 7) >>> 3
+    const nlri = this.nlri
+    nlri[0] = len
+    for (let i = 0; i < nb; i++) nlri[1 + i] = scan.address[i]!
+    this.w.begin(scan.afi, scan.safi, nlri, 0, 1 + nb)
+    let count = 0
+    for (let i = 0; i < scan.paths; i++) if (this.entry(scan, i)) count++
+    if (count === 0) return
+    this.w.end()
+    this.prefixes++
+    this.entries += count
+  }
+
+  /** Path i as an entry of the record begun; false if its peer is left out. */
+  private entry(scan: RibScan, i: number): boolean {
+    const peer = scan.peer(i)
+    const index = this.indexOf[peer]
+    if (index === undefined) return false
+    const set = scan.set(i)
+    const attrs = setAttributesStart(set)
+    const pathId = scan.pathId(i) ?? -1
+    if (setAsn4(set)) {
+      this.w.entry(
+        index,
+        this.originated[peer]!,
+        pathId,
+        set,
+        attrs,
+        set.length,
+        set,
+        SET_NEXT_HOP_START,
+        attrs,
+      )
+      return true
+    }
+    const id = scan.setId(i)
+    let wide = this.widened.get(id)
+    if (!wide) {
+      if (this.widened.size > 100_000) this.widened.clear()
+      wide = widenAs(set.subarray(attrs))
+      this.widened.set(id, wide)
+    }
+    this.w.entry(index, this.originated[peer]!, pathId, wide, 0, wide.length, set, SET_NEXT_HOP_START, attrs)
+    return true
+  }
+
+  /**
+   * RIB_GENERIC (labeled, VPN and every other family): one NLRI per record,
+   * so paths whose NLRI differ beyond the key (labels, say) go into records
+   * of their own.
+   */
+  private writeGeneric(scan: RibScan): void {
+    const codec = familyCodec(scan.afi, scan.safi)
+    const groups: { nlri: Uint8Array; paths: number[] }[] = []
+    for (let i = 0; i < scan.paths; i++) {
+      if (this.indexOf[scan.peer(i)] === undefined) continue
+      const nlri = encodeNlri(codec, scan.nlri(i)!)
+      let g = groups.find((x) => sameOctets(x.nlri, nlri))
+      if (!g) {
+        g = { nlri, paths: [] }
+        groups.push(g)
+      }
+      g.paths.push(i)
+    }
+    if (!groups.length) return
+    for (const g of groups) {
+      this.w.begin(scan.afi, scan.safi, g.nlri, 0, g.nlri.length)
+      for (const i of g.paths) this.entry(scan, i)
+      this.w.end()
+      this.entries += g.paths.length
+    }
+    this.prefixes++
+  }
+}
+
+function sameOctets(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function encodeNlri(codec: ReturnType<typeof familyCodec>, n: Nlri): Uint8Array {
   const buf = new Uint8Array(codec.size(n))
   codec.encode(writer(buf), n)
   return buf
-}
-
-/**
- * Every entry of an IP family in address order, as ranges of more-specifics:
- * after the entry where a slice ends (K, inside range R), the rest of R is
- * K's more-specifics without K, then for each bit of K from the deepest up
- * to R's length where K goes left, the right-hand sibling's subtree.
- */
-async function walkIpFamily(
-  rib: Rib,
-  family: string,
-  v6: boolean,
-  emit: (e: RibEntry) => void,
-  due: () => boolean,
-  pause: () => Promise<void>,
-): Promise<void> {
-  const stack: { prefix: string; self: boolean }[] = [{ prefix: v6 ? '::/0' : '0.0.0.0/0', self: true }]
-  let n = 0
-  while (stack.length) {
-    const range = stack.pop()!
-    let last: string | undefined
-    for (const e of rib.moreSpecifics(family, range.prefix, { includeSelf: range.self })) {
-      emit(e)
-      if ((++n & 31) === 0 && due()) {
-        last = e.prefix
-        break
-      }
-    }
-    if (last !== undefined) pushRest(stack, range.prefix, last, v6)
-    if (due()) await pause()
-  }
-}
-
-function pushRest(
-  stack: { prefix: string; self: boolean }[],
-  range: string,
-  last: string,
-  v6: boolean,
-): void {
-  const from = parsePrefix(range)!.length
-  const k = parsePrefix(last)!
-  const width = v6 ? 16 : 4
-  for (let i = from; i < k.length; i++) {
-    if ((k.address[i >> 3]! >> (7 - (i & 7))) & 1) continue
-    const sib = new Uint8Array(width)
-    sib.set(k.address.subarray(0, (i >> 3) + 1))
-    sib[i >> 3] = (sib[i >> 3]! & (0xff << (8 - (i & 7)))) | (0x80 >> (i & 7))
-    stack.push({ prefix: formatPrefix(sib, 0, i + 1, width), self: true })
-  }
-  stack.push({ prefix: last, self: false })
-}
-
-/** VPN keys in the RIB's order: route distinguisher octets, then address, then length. */
-function vpnOrder(r: RibRoute): string {
-  const rd = parseRD(r.rd ?? '') ?? new Uint8Array(8)
-  const p = parsePrefix(r.prefix ?? '')
-  if (!p) return r.key
-  return `${Buffer.from(rd).toString('hex')}${Buffer.from(p.address).toString('hex')}${p.length.toString(16).padStart(2, '0')}`
-}
-
-interface PeerListing {
-  readonly peer: PeerId
-  routes: readonly RibRoute[]
-  keys: string[]
-  pos: number
-  cursor: string | undefined
-  done: boolean
-}
-
-/**
- * Every key of a family with all peers' paths, by merging each peer's
- * listing (RIB order) page by page. A page's attribute sets are read as it is
- * fetched, so a pause that lets a set go cannot spoil it.
- */
-async function walkListings(
-  rib: Rib,
-  family: string,
-  peers: readonly PeerId[],
-  order: (r: RibRoute) => string,
-  emit: (routes: RibRoute[]) => void,
-  due: () => boolean,
-  pause: () => Promise<void>,
-): Promise<void> {
-  const listings: PeerListing[] = peers.map((peer) => ({
-    peer,
-    routes: [],
-    keys: [],
-    pos: 0,
-    cursor: undefined,
-    done: false,
-  }))
-  const fill = (l: PeerListing) => {
-    if (l.pos < l.routes.length || l.done) return
-    const page = rib.list(l.peer, {
-      family,
-      limit: 1000,
-      ...(l.cursor !== undefined ? { cursor: l.cursor } : {}),
-    })
-    for (const r of page.routes) {
-      void r.attributes.raw
-      void r.attributes.nextHopRaw
-    }
-    l.routes = page.routes
-    l.keys = page.routes.map(order)
-    l.pos = 0
-    l.cursor = page.cursor
-    l.done = page.cursor === undefined
-  }
-  let n = 0
-  for (;;) {
-    let min: string | undefined
-    for (const l of listings) {
-      fill(l)
-      const k = l.keys[l.pos]
-      if (k !== undefined && (min === undefined || k < min)) min = k
-    }
-    if (min === undefined) return
-    const routes: RibRoute[] = []
-    for (const l of listings) {
-      while (l.keys[l.pos] === min) {
-        routes.push(l.routes[l.pos++]!)
-        fill(l)
-      }
-    }
-    emit(routes)
-    if ((++n & 31) === 0 && due()) await pause()
-  }
 }
