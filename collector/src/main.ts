@@ -17,7 +17,13 @@ import { formatListen } from './config/config.ts'
 import { EventBus } from './events/index.ts'
 import type { Logger } from './log/logger.ts'
 import { createRib, type Rib } from './rib/index.ts'
-import { type Clock, createSessions, type SessionDeps, type Sessions } from './session/index.ts'
+import {
+  type Clock,
+  createSessions,
+  type SessionDeps,
+  type Sessions,
+  type TimerHandle,
+} from './session/index.ts'
 import { BmpExporter } from './sinks/bmp-export/index.ts'
 import { createStorage, type Storage } from './sinks/clickhouse/index.ts'
 import { ExabgpOutput } from './sinks/exabgp/index.ts'
@@ -60,6 +66,10 @@ export interface Collector {
 }
 
 export const SOFTWARE_VERSION = 'Routelake 0.1.0'
+
+/** RIB upkeep (Rib.prepareWalks): this much work, this often, once a table transfer is over. */
+const UPKEEP_MS = 4
+const UPKEEP_EVERY_MS = 100
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
   const rib = createRib()
@@ -182,6 +192,13 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
   })
   let http: ServerType | undefined
   let ws: LiveWebSocketServer | undefined
+  // After a table transfer the prefix index's key order is rebuilt a few milliseconds at a time,
+  // so that no looking-glass range query or dump holds the event loop for it.
+  let upkeep: TimerHandle | undefined
+  const tend = () => {
+    rib.prepareWalks(UPKEEP_MS)
+    if (upkeep !== undefined) upkeep = deps.clock.setTimer(UPKEEP_EVERY_MS, tend)
+  }
 
   async function startHttp(at: ListenAddress): Promise<ListenAddress> {
     return new Promise((resolve, reject) => {
@@ -213,6 +230,7 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
       await mrtDump?.start()
       bmp?.start()
       exabgp?.start()
+      upkeep = deps.clock.setTimer(UPKEEP_EVERY_MS, tend)
       sessions.start()
       const bgp = await sessions.listen(config.bgpListen)
       if (!config.httpListen) return { bgp }
@@ -221,6 +239,8 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
       return { bgp, http: bound }
     },
     async stop(message = 'Routelake shutting down') {
+      if (upkeep !== undefined) deps.clock.clearTimer(upkeep)
+      upkeep = undefined
       await sessions.stop(message)
       await bmp?.stop()
       await mrtDump?.stop()

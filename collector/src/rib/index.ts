@@ -296,6 +296,14 @@ export interface Rib {
   list(peer: PeerId, options?: ListOptions): RibPage
   /** Walks a family key by key for exporters (only the keys where `peer` has paths, if given). */
   scan(family: string, peer?: PeerId): RibScan
+  /**
+   * Upkeep between events: does up to `ms` milliseconds of the ordering work
+   * walks (looking-glass ranges, listings, dumps) need after a table
+   * transfer, so that none of them pays it at once; true when none is left.
+   * While many new keys keep arriving (a transfer in progress, which would
+   * undo the work) it does nothing and returns false.
+   */
+  prepareWalks(ms: number): boolean
   /** Per family counts for a peer (families with paths only). */
   counts(peer: PeerId): FamilyCount[]
   /** Paths and prefixes of a peer, in one family or in all. */

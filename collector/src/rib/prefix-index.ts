@@ -109,6 +109,8 @@ export class PrefixIndex {
   private freeNode = 0
   /** Nodes in use (held, and unheld ones waiting for prune()), each in the hash table. */
   count = 0
+  /** Nodes made so far (keys new to the index): how fast keys arrive. */
+  added = 0
   private slots: Uint32Array = new Uint32Array(64)
   /** Held keys per length. */
   private readonly lengths: Int32Array
@@ -244,6 +246,7 @@ export class PrefixIndex {
     a[base + this.list] = 0
     a[base + this.list + 1] = 0
     this.count++
+    this.added++
     return n
   }
 
@@ -300,7 +303,11 @@ export class PrefixIndex {
     this.hashAdd(n)
     this.lengths[len]!++
     if (this.ordered) this.addPending(n, len, this.qk, 0)
-    else if (this.job) this.jobAdded.push(n)
+    else if (this.job) {
+      this.jobAdded.push(n)
+      // A table transfer overtook the job: its end would let the tree go again anyway.
+      if (this.jobAdded.length > this.batch) this.abortJob()
+    }
     return n
   }
 
@@ -515,6 +522,21 @@ export class PrefixIndex {
       if (!this.stepJob() && performance.now() >= deadline) return false
     }
     return true
+  }
+
+  /** Gives up the job: the nodes dropped meanwhile are free, the blocks it filled go. */
+  private abortJob(): void {
+    this.job = undefined
+    const S = this.stride
+    const freed = this.jobFreed
+    for (let i = 0; i < freed.length; i += 2) {
+      const n = freed[i]!
+      this.nodes[n >>> NODE_BITS]![(n & NODE_MASK) * S] = this.freeNode
+      this.freeNode = n
+    }
+    this.jobFreed = []
+    this.jobAdded = []
+    this.unorder()
   }
 
   /** Takes every node in use as the job's entries, to be sorted and laid into leaves. */

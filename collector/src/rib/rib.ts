@@ -48,6 +48,8 @@ import { hasNoLlgr, SetHandle } from './set-handle.ts'
 
 const MAX_PEERS = 1 << 24
 const V4_UNICAST = 1 * 256 + 1
+/** New keys between two prepareWalks() calls beyond which a table transfer is taken to be under way. */
+const QUIET_KEYS = 1024
 
 /** The NLRI of one field decoded by the family's codec; RangeError if they do not parse. */
 function decodeField(
@@ -100,6 +102,8 @@ export class AdjRibIn {
   private readonly byName = new Map<string, PeerId>()
   private readonly spareIds: PeerId[] = []
   private readonly scratch = new Uint32Array(6)
+  /** New keys over all families at the last prepareWalks(). */
+  private keysAdded = 0
   // What the UPDATE being applied did (see ApplyResult).
   private added = 0
   private replaced = 0
@@ -595,6 +599,19 @@ export class AdjRibIn {
     if (peer !== undefined) this.checkPeer(peer)
     const { t, afi, safi } = this.tableByName(family)
     return new FamilyScan(family, afi, safi, t, this.sets, peer)
+  }
+
+  prepareWalks(ms: number): boolean {
+    let added = 0
+    for (const t of this.sortedTables) if (t.trie) added += t.trie.added
+    const arriving = added - this.keysAdded > QUIET_KEYS
+    this.keysAdded = added
+    if (arriving) return false
+    const deadline = performance.now() + ms
+    for (const t of this.sortedTables) {
+      if (t.trie && !t.trie.prepare(Math.max(0, deadline - performance.now()))) return false
+    }
+    return true
   }
 
   /** The peer's nodes in t in key order, from the cursor's key (included, its paths filtered by the caller). */

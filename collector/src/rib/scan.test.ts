@@ -155,17 +155,7 @@ describe('Rib.scan', () => {
   })
 
   it('after a bulk load, prepare spreads the ordering over steps while the RIB changes, then walks in order', () => {
-    const r = createRib()
-    const x = r.peer('x')
-    const held = new Set<string>()
-    // More than a batch of new keys (2^16): the index lets its order go and builds it again.
-    for (let i = 0; i < 80_000; i += 250) {
-      const nlri = Array.from({ length: 250 }, (_, k) =>
-        p(`${10 + ((i + k) >> 16)}.${((i + k) >> 8) & 0xff}.${(i + k) & 0xff}.0/24`),
-      )
-      send(r, x, announce4(nlri))
-      for (const n of nlri) held.add(n.prefix)
-    }
+    const { r, x, held } = bulkLoaded()
     const scan = r.scan('ipv4-unicast')
     let steps = 0
     const rnd = seeded(7)
@@ -184,7 +174,42 @@ describe('Rib.scan', () => {
     const seen = scanAll(r, 'ipv4-unicast').out.map((e) => e.key)
     expect(seen).toEqual([...held].sort(compareKeys))
   })
+
+  it('prepareWalks does that work as upkeep once keys stop arriving in numbers', () => {
+    const { r, x } = bulkLoaded()
+    // Keys arrived since the last call (the transfer): no work yet.
+    expect(r.prepareWalks(1000)).toBe(false)
+    expect(r.scan('ipv4-unicast').prepare(0)).toBe(false)
+    let calls = 1
+    while (!r.prepareWalks(0)) calls++
+    expect(calls).toBeGreaterThan(2)
+    expect(r.scan('ipv4-unicast').prepare(0)).toBe(true)
+    // Another transfer: thousands of new keys between two calls.
+    for (let i = 0; i < 2000; i += 500)
+      send(
+        r,
+        x,
+        announce4(Array.from({ length: 500 }, (_, k) => p(`172.16.${(i + k) >> 8}.${(i + k) & 0xff}/32`))),
+      )
+    expect(r.prepareWalks(1000)).toBe(false)
+    expect(r.prepareWalks(1000)).toBe(true)
+  })
 })
+
+/** A RIB after a transfer of more than a batch of new keys (2^16): the index let its order go. */
+function bulkLoaded(): { r: Rib; x: PeerId; held: Set<string> } {
+  const r = createRib()
+  const x = r.peer('x')
+  const held = new Set<string>()
+  for (let i = 0; i < 80_000; i += 250) {
+    const nlri = Array.from({ length: 250 }, (_, k) =>
+      p(`${10 + ((i + k) >> 16)}.${((i + k) >> 8) & 0xff}.${(i + k) & 0xff}.0/24`),
+    )
+    send(r, x, announce4(nlri))
+    for (const n of nlri) held.add(n.prefix)
+  }
+  return { r, x, held }
+}
 
 function compareKeys(x: string, y: string): number {
   const [ax, lx] = x.split('/')
