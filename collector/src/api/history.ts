@@ -113,105 +113,115 @@ async function ask<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-const prefixRoute = createRoute({
-  method: 'get',
-  path: '/api/v1/history/prefix',
-  tags: ['history'],
-  summary: "A prefix's path changes over a time range, per peer (oldest first)",
-  request: {
-    query: z.object({
-      prefix: z.string().openapi({ example: '193.0.0.0/21' }),
-      from: params.Time('Start'),
-      to: params.Time('End'),
-      peer: params.Peer,
-      limit: params.Limit(1000),
-      cursor: params.Cursor,
-    }),
-  },
-  responses: {
-    200: {
-      description: 'Announcements and withdrawals',
-      content: { 'application/json': { schema: PrefixHistoryResponseSchema } },
+/** A GET route of this file: its query, and the JSON answer's description and schema. */
+function historyRoute<Q extends z.ZodObject, S extends z.ZodType>(
+  path: string,
+  summary: string,
+  query: Q,
+  description: string,
+  schema: S,
+) {
+  return createRoute({
+    method: 'get',
+    path,
+    tags: ['history'],
+    summary,
+    request: { query },
+    responses: {
+      200: { description, content: { 'application/json': { schema } } },
+      ...storageErrorResponses,
     },
-    ...storageErrorResponses,
-  },
-})
+  })
+}
 
-const ribRoute = createRoute({
-  method: 'get',
-  path: '/api/v1/history/rib',
-  tags: ['history'],
-  summary:
-    'The routes at time T: for a prefix (exact, more- or less-specific) across peers, or all of one peer',
-  request: {
-    query: z.object({
-      at: params.Time('The time (default now)'),
-      prefix: z.string().optional().openapi({ example: '193.0.0.0/21' }),
-      match: z
-        .enum(['exact', 'more', 'less'])
-        .optional()
-        .openapi({ description: 'With prefix (default exact)' }),
-      peer: params.Peer,
-      family: params.Family.openapi({ description: 'With peer and no prefix: one family' }),
-      limit: params.Limit(1000),
-      cursor: params.Cursor,
-    }),
-  },
-  responses: {
-    200: {
-      description: 'Routes as they were at T',
-      content: { 'application/json': { schema: RibAtResponseSchema } },
-    },
-    ...storageErrorResponses,
-  },
-})
+const prefixRoute = historyRoute(
+  '/api/v1/history/prefix',
+  "A prefix's path changes over a time range, per peer (oldest first)",
+  z.object({
+    prefix: z.string().openapi({ example: '193.0.0.0/21' }),
+    from: params.Time('Start'),
+    to: params.Time('End'),
+    peer: params.Peer,
+    limit: params.Limit(1000),
+    cursor: params.Cursor,
+  }),
+  'Announcements and withdrawals',
+  PrefixHistoryResponseSchema,
+)
 
-const originsRoute = createRoute({
-  method: 'get',
-  path: '/api/v1/history/origins',
-  tags: ['history'],
-  summary:
-    'Origin AS changes of a prefix (and, with match, of its more- or less-specifics) over a time range',
-  request: {
-    query: z.object({
-      prefix: z.string().openapi({ example: '193.0.0.0/21' }),
-      match: z.enum(['exact', 'more', 'less']).optional(),
-      from: params.Time('Start'),
-      to: params.Time('End'),
-      peer: params.Peer,
-      limit: params.Limit(1000),
-      cursor: params.Cursor,
-    }),
-  },
-  responses: {
-    200: {
-      description: 'Origin changes',
-      content: { 'application/json': { schema: OriginChangesResponseSchema } },
-    },
-    ...storageErrorResponses,
-  },
-})
+const ribRoute = historyRoute(
+  '/api/v1/history/rib',
+  'The routes at time T: for a prefix (exact, more- or less-specific) across peers, or all of one peer',
+  z.object({
+    at: params.Time('The time (default now)'),
+    prefix: z.string().optional().openapi({ example: '193.0.0.0/21' }),
+    match: z
+      .enum(['exact', 'more', 'less'])
+      .optional()
+      .openapi({ description: 'With prefix (default exact)' }),
+    peer: params.Peer,
+    family: params.Family.openapi({ description: 'With peer and no prefix: one family' }),
+    limit: params.Limit(1000),
+    cursor: params.Cursor,
+  }),
+  'Routes as they were at T',
+  RibAtResponseSchema,
+)
 
-const moasRoute = createRoute({
-  method: 'get',
-  path: '/api/v1/history/moas',
-  tags: ['history'],
-  summary: 'Prefixes announced with more than one origin AS (MOAS) in a time range',
-  request: {
-    query: z.object({
-      prefix: z.string().optional().openapi({ description: 'Only this prefix and its more-specifics' }),
-      from: params.Time('Start'),
-      to: params.Time('End'),
-      peer: params.Peer,
-      limit: params.Limit(1000),
-      cursor: params.Cursor,
-    }),
-  },
-  responses: {
-    200: { description: 'MOAS prefixes', content: { 'application/json': { schema: MoasResponseSchema } } },
-    ...storageErrorResponses,
-  },
-})
+const originsRoute = historyRoute(
+  '/api/v1/history/origins',
+  'Origin AS changes of a prefix (and, with match, of its more- or less-specifics) over a time range',
+  z.object({
+    prefix: z.string().openapi({ example: '193.0.0.0/21' }),
+    match: z.enum(['exact', 'more', 'less']).optional(),
+    from: params.Time('Start'),
+    to: params.Time('End'),
+    peer: params.Peer,
+    limit: params.Limit(1000),
+    cursor: params.Cursor,
+  }),
+  'Origin changes',
+  OriginChangesResponseSchema,
+)
+
+const moasRoute = historyRoute(
+  '/api/v1/history/moas',
+  'Prefixes announced with more than one origin AS (MOAS) in a time range',
+  z.object({
+    prefix: z.string().optional().openapi({ description: 'Only this prefix and its more-specifics' }),
+    from: params.Time('Start'),
+    to: params.Time('End'),
+    peer: params.Peer,
+    limit: params.Limit(1000),
+    cursor: params.Cursor,
+  }),
+  'MOAS prefixes',
+  MoasResponseSchema,
+)
+
+/** What the range queries share: the time range and peer as query filters, and the page. */
+function rangeQuery(
+  kind: string,
+  q: { from?: string; to?: string; peer?: string; limit?: string; cursor?: string },
+  max: number,
+): {
+  filter: { from?: number; to?: number; peer?: string }
+  range: { from?: number; to?: number }
+  limit: number
+  offset: number
+  ask: number
+} {
+  const range = timeRange(q.from, q.to)
+  const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
+  const limit = parseLimit(q.limit, 1000, max)
+  const { offset, ask } = page(kind, q.cursor, limit)
+  const filter = {
+    ...(range.from !== undefined ? { from: range.from } : {}),
+    ...(range.to !== undefined ? { to: range.to } : {}),
+    ...(peer ? { peer } : {}),
+  }
+  return { filter, range, limit, offset, ask }
+}
 
 export function registerHistory(app: OpenAPIHono, ctx: ApiContext): void {
   const max = () => ctx.settings.maxResults
@@ -220,19 +230,8 @@ export function registerHistory(app: OpenAPIHono, ctx: ApiContext): void {
     const storage = needStorage(ctx)
     const q = c.req.valid('query')
     const p = parsePrefixParam('prefix', q.prefix)
-    const range = timeRange(q.from, q.to)
-    const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
-    const limit = parseLimit(q.limit, 1000, max())
-    const { offset, ask: n } = page('history', q.cursor, limit)
-    const rows = await ask(
-      prefixHistory(storage, {
-        prefix: p.prefix,
-        limit: n,
-        ...(range.from !== undefined ? { from: range.from } : {}),
-        ...(range.to !== undefined ? { to: range.to } : {}),
-        ...(peer ? { peer } : {}),
-      }),
-    )
+    const { filter, range, limit, offset, ask: n } = rangeQuery('history', q, max())
+    const rows = await ask(prefixHistory(storage, { prefix: p.prefix, limit: n, ...filter }))
     const s = slice('history', rows, offset, limit)
     const body: PrefixHistoryResponse = {
       prefix: p.prefix,
@@ -286,19 +285,9 @@ export function registerHistory(app: OpenAPIHono, ctx: ApiContext): void {
     const storage = needStorage(ctx)
     const q = c.req.valid('query')
     const p = parsePrefixParam('prefix', q.prefix)
-    const range = timeRange(q.from, q.to)
-    const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
-    const limit = parseLimit(q.limit, 1000, max())
-    const { offset, ask: n } = page('origins', q.cursor, limit)
+    const { filter, limit, offset, ask: n } = rangeQuery('origins', q, max())
     const rows = await ask(
-      originChanges(storage, {
-        prefix: p.prefix,
-        match: MATCH[q.match ?? 'exact'],
-        limit: n,
-        ...(range.from !== undefined ? { from: range.from } : {}),
-        ...(range.to !== undefined ? { to: range.to } : {}),
-        ...(peer ? { peer } : {}),
-      }),
+      originChanges(storage, { prefix: p.prefix, match: MATCH[q.match ?? 'exact'], limit: n, ...filter }),
     )
     const s = slice('origins', rows, offset, limit)
     const body: OriginChangesResponse = {
@@ -320,19 +309,8 @@ export function registerHistory(app: OpenAPIHono, ctx: ApiContext): void {
     const storage = needStorage(ctx)
     const q = c.req.valid('query')
     const prefix = q.prefix === undefined ? undefined : parsePrefixParam('prefix', q.prefix).prefix
-    const range = timeRange(q.from, q.to)
-    const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
-    const limit = parseLimit(q.limit, 1000, max())
-    const { offset, ask: n } = page('moas', q.cursor, limit)
-    const rows = await ask(
-      moas(storage, {
-        limit: n,
-        ...(prefix ? { prefix } : {}),
-        ...(range.from !== undefined ? { from: range.from } : {}),
-        ...(range.to !== undefined ? { to: range.to } : {}),
-        ...(peer ? { peer } : {}),
-      }),
-    )
+    const { filter, limit, offset, ask: n } = rangeQuery('moas', q, max())
+    const rows = await ask(moas(storage, { limit: n, ...(prefix ? { prefix } : {}), ...filter }))
     const s = slice('moas', rows, offset, limit)
     const body: MoasResponse = {
       prefixes: s.rows.map((r) => ({

@@ -15,12 +15,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { displayAddress } from '../storage/queries.ts'
 import { type ApiContext, needStorage } from './deps.ts'
-import { badRequest, storageError } from './errors.ts'
-import { isoMicros, parseAddressParam, timeRange } from './params.ts'
+import { storageError } from './errors.ts'
+import { isoMicros } from './params.ts'
 import { params, storageErrorResponses } from './schemas.ts'
-import { MAX_POINTS } from './stats.ts'
-
-const STEPS = [60, 300, 900, 3600, 86400] as const
+import { STEPS, seriesWindow } from './stats.ts'
 
 /** Paths held per peer: `data[0]` the interval starts, `data[i]` the count of `series[i - 1]` at each interval's end. */
 export interface PathCountsResponse {
@@ -95,18 +93,7 @@ export function registerPathCounts(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(route, async (c) => {
     const storage = needStorage(ctx)
     const q = c.req.valid('query')
-    const range = timeRange(q.from, q.to)
-    const step = q.step === undefined ? 60 : Number(q.step)
-    if (!(STEPS as readonly number[]).includes(step))
-      throw badRequest(`step: '${q.step}' is not one of ${STEPS.join(', ')}`)
-    const toS = Math.floor((range.to ?? ctx.deps.now() * 1000) / 1e6)
-    const fromS = range.from === undefined ? toS - 3600 : Math.floor(range.from / 1e6)
-    const first = Math.floor(fromS / step) * step
-    const last = Math.floor(toS / step) * step
-    const points = (last - first) / step + 1
-    if (points > MAX_POINTS)
-      throw badRequest(`from, to: ${points} points of ${step} s; at most ${MAX_POINTS} (use a larger step)`)
-    const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
+    const { step, first, last, points, peer } = seriesWindow(q, ctx.deps.now())
     let rows: { peer: string; t: string | number; d: string | number }[]
     try {
       rows = await storage.query(SQL(peer ? 'AND peer_address = toIPv6({f_peer:String})' : ''), {

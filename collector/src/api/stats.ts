@@ -12,7 +12,7 @@ import { badRequest, storageError } from './errors.ts'
 import { isoMicros, parseAddressParam, timeRange } from './params.ts'
 import { params, StatsResponseSchema, storageErrorResponses } from './schemas.ts'
 
-const STEPS = [60, 300, 900, 3600, 86400] as const
+export const STEPS = [60, 300, 900, 3600, 86400] as const
 /** Points one series may have. */
 export const MAX_POINTS = 100_000
 
@@ -47,22 +47,35 @@ type Metric = StatsSeriesDto['metric']
 const TOTAL_METRICS: readonly Metric[] = ['updates', 'announcements', 'withdrawals', 'messages']
 const PEER_METRICS: readonly Metric[] = ['updates', 'announcements', 'withdrawals']
 
+/**
+ * The points of a time series request: `step` seconds each (one of STEPS,
+ * default 60), aligned to it, from `from` (default an hour before `to`) to
+ * `to` (default now); at most MAX_POINTS. And its peer filter.
+ */
+export function seriesWindow(
+  q: { from?: string; to?: string; step?: string; peer?: string },
+  nowMs: number,
+): { step: number; first: number; last: number; points: number; peer: string | undefined } {
+  const range = timeRange(q.from, q.to)
+  const step = q.step === undefined ? 60 : Number(q.step)
+  if (!(STEPS as readonly number[]).includes(step))
+    throw badRequest(`step: '${q.step}' is not one of ${STEPS.join(', ')}`)
+  const toS = Math.floor((range.to ?? nowMs * 1000) / 1e6)
+  const fromS = range.from === undefined ? toS - 3600 : Math.floor(range.from / 1e6)
+  const first = Math.floor(fromS / step) * step
+  const last = Math.floor(toS / step) * step
+  const points = (last - first) / step + 1
+  if (points > MAX_POINTS)
+    throw badRequest(`from, to: ${points} points of ${step} s; at most ${MAX_POINTS} (use a larger step)`)
+  const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
+  return { step, first, last, points, peer }
+}
+
 export function registerStats(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(route, async (c) => {
     const storage = needStorage(ctx)
     const q = c.req.valid('query')
-    const range = timeRange(q.from, q.to)
-    const step = q.step === undefined ? 60 : Number(q.step)
-    if (!(STEPS as readonly number[]).includes(step))
-      throw badRequest(`step: '${q.step}' is not one of ${STEPS.join(', ')}`)
-    const toS = Math.floor((range.to ?? ctx.deps.now() * 1000) / 1e6)
-    const fromS = range.from === undefined ? toS - 3600 : Math.floor(range.from / 1e6)
-    const first = Math.floor(fromS / step) * step
-    const last = Math.floor(toS / step) * step
-    const points = (last - first) / step + 1
-    if (points > MAX_POINTS)
-      throw badRequest(`from, to: ${points} points of ${step} s; at most ${MAX_POINTS} (use a larger step)`)
-    const peer = q.peer === undefined ? undefined : parseAddressParam('peer', q.peer).address
+    const { step, first, last, points, peer } = seriesWindow(q, ctx.deps.now())
     let rows: Awaited<ReturnType<typeof minuteCounts>>
     try {
       rows = await minuteCounts(storage, {

@@ -119,17 +119,8 @@ function mrtDumpSettings(
   get: (k: SettingName) => string | undefined,
   dataDir: string,
 ): MrtDumpSettings | undefined {
-  const on = get('mrt-dump') ?? 'on'
-  if (on === 'off' || on === 'false' || on === 'no') return undefined
-  if (on !== 'on' && on !== 'true' && on !== 'yes')
-    throw new ConfigError(`mrt-dump: '${on}' is not on or off`)
-  const number = (k: SettingName, dflt: number, min: number): number => {
-    const v = get(k)
-    if (v === undefined) return dflt
-    const x = Number(v)
-    if (!Number.isFinite(x) || x < min) throw new ConfigError(`${k}: '${v}' is not a number ≥ ${min}`)
-    return x
-  }
+  if (!bool(get('mrt-dump'), true, 'mrt-dump', 'on or off')) return undefined
+  const number = (k: SettingName, dflt: number, min: number) => numberSetting(get, k, dflt, min, false)
   const updates = number('mrt-updates-interval', 5, 1)
   if (!Number.isInteger(updates) || 1440 % updates !== 0)
     throw new ConfigError(`mrt-updates-interval: '${updates}' minutes does not divide a day`)
@@ -185,13 +176,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
 }
 
 function apiSettings(get: (k: SettingName) => string | undefined, merged: RawSettings): ApiSettings {
-  const whole = (k: SettingName, dflt: number, min: number): number => {
-    const v = get(k)
-    if (v === undefined) return dflt
-    const x = Number(v)
-    if (!Number.isInteger(x) || x < min) throw new ConfigError(`${k}: '${v}' is not a whole number ≥ ${min}`)
-    return x
-  }
+  const whole = (k: SettingName, dflt: number, min: number) => numberSetting(get, k, dflt, min, true)
   const origins = list(merged['api-cors-origins'])
   for (const o of origins) {
     if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
@@ -233,13 +218,8 @@ export type ExabgpSettings =
   | { readonly to: 'process'; readonly command: readonly string[] }
 
 function liveSettings(get: (k: SettingName) => string | undefined): LiveSettings | undefined {
-  const n = (k: SettingName, min: number): number | undefined => {
-    const v = get(k)
-    if (v === undefined) return undefined
-    const x = Number(v)
-    if (!Number.isInteger(x) || x < min) throw new ConfigError(`${k}: '${v}' is not a whole number ≥ ${min}`)
-    return x
-  }
+  const n = (k: SettingName, min: number): number | undefined =>
+    get(k) === undefined ? undefined : numberSetting(get, k, 0, min, true)
   const out: LiveSettings = {
     ...(get('live-max-connections') !== undefined
       ? { maxConnectionsPerAddress: n('live-max-connections', 1) }
@@ -309,16 +289,8 @@ function storageSettings(
   get: (k: SettingName) => string | undefined,
   dataDir: string,
 ): StorageConfig | undefined {
-  const on = get('storage') ?? 'on'
-  if (on === 'off' || on === 'false' || on === 'no') return undefined
-  if (on !== 'on' && on !== 'true' && on !== 'yes') throw new ConfigError(`storage: '${on}' is not on or off`)
-  const whole = (k: SettingName, dflt: number, min: number): number => {
-    const v = get(k)
-    if (v === undefined) return dflt
-    const x = Number(v)
-    if (!Number.isInteger(x) || x < min) throw new ConfigError(`${k}: '${v}' is not a whole number ≥ ${min}`)
-    return x
-  }
+  if (!bool(get('storage'), true, 'storage', 'on or off')) return undefined
+  const whole = (k: SettingName, dflt: number, min: number) => numberSetting(get, k, dflt, min, true)
   const url = get('clickhouse-url')
   if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) {
     throw new ConfigError(`clickhouse-url: '${url}' is not an http:// or https:// URL`)
@@ -524,12 +496,28 @@ function holdTime(v: unknown, what: string): number {
   return n
 }
 
-function bool(v: unknown, dflt: boolean, what: string): boolean {
+function bool(v: unknown, dflt: boolean, what: string, expected = 'true or false'): boolean {
   if (v === undefined || v === null) return dflt
   if (typeof v === 'boolean') return v
   if (v === 'true' || v === 'on' || v === 'yes') return true
   if (v === 'false' || v === 'off' || v === 'no') return false
-  throw new ConfigError(`${what}: '${v}' is not true or false`)
+  throw new ConfigError(`${what}: '${v}' is not ${expected}`)
+}
+
+/** A numeric setting: `dflt` when unset, else a number (`whole`: an integer) of at least `min`. */
+function numberSetting(
+  get: (k: SettingName) => string | undefined,
+  k: SettingName,
+  dflt: number,
+  min: number,
+  whole: boolean,
+): number {
+  const v = get(k)
+  if (v === undefined) return dflt
+  const x = Number(v)
+  if (!(whole ? Number.isInteger(x) : Number.isFinite(x)) || x < min)
+    throw new ConfigError(`${k}: '${v}' is not a ${whole ? 'whole ' : ''}number ≥ ${min}`)
+  return x
 }
 
 const PEER_KEYS = new Set([

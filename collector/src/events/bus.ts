@@ -188,6 +188,26 @@ export class EventBus {
     return q
   }
 
+  /**
+   * For sinks that keep no queue here (they write or hand on each event at
+   * once, with their own bounds): `take` runs on every event as it is
+   * published, and what it throws goes to `onError`, never to the publisher.
+   */
+  tap(name: string, take: (event: BusEvent) => void, onError: (error: unknown) => void): Subscription {
+    return this.subscribe(name, () => {}, {
+      capacity: 1,
+      filter: (e) => {
+        try {
+          take(e)
+        } catch (err) {
+          onError(err)
+        }
+        // Declined: nothing is queued.
+        return false
+      },
+    })
+  }
+
   publish(e: BusEvent): void {
     this.published++
     for (const s of this.subs) s.offer(e)

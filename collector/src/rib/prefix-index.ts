@@ -524,17 +524,22 @@ export class PrefixIndex {
     return true
   }
 
+  /** The nodes dropped during the job go on the free list (`fromTree`: their entries leave the tree first, if there). */
+  private freeJobDropped(fromTree: boolean): void {
+    const freed = this.jobFreed
+    this.jobFreed = []
+    for (let i = 0; i < freed.length; i += 2) {
+      const n = freed[i]!
+      if (fromTree) this.removeEntryOf(n, freed[i + 1]!, true)
+      this.nodes[n >>> NODE_BITS]![(n & NODE_MASK) * this.stride] = this.freeNode
+      this.freeNode = n
+    }
+  }
+
   /** Gives up the job: the nodes dropped meanwhile are free, the blocks it filled go. */
   private abortJob(): void {
     this.job = undefined
-    const S = this.stride
-    const freed = this.jobFreed
-    for (let i = 0; i < freed.length; i += 2) {
-      const n = freed[i]!
-      this.nodes[n >>> NODE_BITS]![(n & NODE_MASK) * S] = this.freeNode
-      this.freeNode = n
-    }
-    this.jobFreed = []
+    this.freeJobDropped(false)
     this.jobAdded = []
     this.unorder()
   }
@@ -670,18 +675,10 @@ export class PrefixIndex {
     this.root = level.length ? level[0]! : 0
     this.ordered = true
     this.shrinkPending()
-    const freed = this.jobFreed
+    this.freeJobDropped(this.root !== 0)
     const added = this.jobAdded
-    this.jobFreed = []
     this.jobAdded = []
     const S = this.stride
-    for (let i = 0; i < freed.length; i += 2) {
-      const n = freed[i]!
-      if (this.root !== 0) this.removeEntryOf(n, freed[i + 1]!, true)
-      const a = this.nodes[n >>> NODE_BITS]!
-      a[(n & NODE_MASK) * S] = this.freeNode
-      this.freeNode = n
-    }
     for (const n of added) {
       const meta = this.metaOf(n)
       if ((meta & (HELD | UNHELD)) === 0) continue
@@ -1004,27 +1001,23 @@ export class PrefixIndex {
 
   /** The index of the first entry of block b not before k/len. */
   private lowerBound(b: number, k: Uint32Array, len: number): number {
-    const a = this.blocks[b >>> BLOCK_BITS]!
-    const o = (b & BLOCK_MASK) * BLOCK_WORDS + BLOCK_HEADER
-    let lo = 0
-    let hi = a[o - BLOCK_HEADER + COUNT]!
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.compare(a, o + mid * this.entry, k, len) < 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.bound(b, k, len, 0)
   }
 
   /** The index of the first entry of block b after k/len. */
   private upperBound(b: number, k: Uint32Array, len: number): number {
+    return this.bound(b, k, len, 1)
+  }
+
+  /** The first entry of block b whose comparison with k/len is at least `from` (0: not before, 1: after). */
+  private bound(b: number, k: Uint32Array, len: number, from: number): number {
     const a = this.blocks[b >>> BLOCK_BITS]!
     const o = (b & BLOCK_MASK) * BLOCK_WORDS + BLOCK_HEADER
     let lo = 0
     let hi = a[o - BLOCK_HEADER + COUNT]!
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.compare(a, o + mid * this.entry, k, len) <= 0) lo = mid + 1
+      if (this.compare(a, o + mid * this.entry, k, len) < from) lo = mid + 1
       else hi = mid
     }
     return lo

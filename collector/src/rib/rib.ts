@@ -42,6 +42,7 @@ import type {
   WithdrawOptions,
 } from './index.ts'
 import { formatPrefixWords, formatRdWords, parsePrefixInto, parseRdInto, readPrefixInto } from './keys.ts'
+import type { PrefixIndex } from './prefix-index.ts'
 import { SetBuilder } from './raw-update.ts'
 import { FamilyScan } from './scan.ts'
 import { hasNoLlgr, SetHandle } from './set-handle.ts'
@@ -102,6 +103,9 @@ export class AdjRibIn {
   private readonly byName = new Map<string, PeerId>()
   private readonly spareIds: PeerId[] = []
   private readonly scratch = new Uint32Array(6)
+  /** What readPrefix read besides the prefix. */
+  private nlriPathId = 0
+  private nlriNext = 0
   /** New keys over all families at the last prepareWalks(). */
   private keysAdded = 0
   // What the UPDATE being applied did (see ApplyResult).
@@ -331,18 +335,28 @@ export class AdjRibIn {
       return
     }
     const trie = t.trie!
-    let p = start
-    while (p < end) {
-      let pathId = 0
-      if (addPath) {
-        if (p + 4 > end) throw new RangeError('rib: NLRI path identifier overruns its field')
-        pathId = ((raw[p]! << 24) | (raw[p + 1]! << 16) | (raw[p + 2]! << 8) | raw[p + 3]!) >>> 0
-        p += 4
-      }
-      const bits = raw[p]!
-      p = readPrefixInto(raw, p + 1, end, bits, trie.qk, trie.words)
-      this.withdrawAt(t, trie.find(bits), peer, pathId)
+    for (let p = start; p < end; p = this.nlriNext) {
+      const bits = this.readPrefix(raw, p, end, addPath, trie)
+      this.withdrawAt(t, trie.find(bits), peer, this.nlriPathId)
     }
+  }
+
+  /**
+   * Reads the plain IP NLRI at raw[p..end): its prefix into trie.qk, its path
+   * id (0 without ADD-PATH) into nlriPathId and the offset after it into
+   * nlriNext; returns its length in bits. RangeError if it overruns the field.
+   */
+  private readPrefix(raw: Uint8Array, p: number, end: number, addPath: boolean, trie: PrefixIndex): number {
+    let pathId = 0
+    if (addPath) {
+      if (p + 4 > end) throw new RangeError('rib: NLRI path identifier overruns its field')
+      pathId = ((raw[p]! << 24) | (raw[p + 1]! << 16) | (raw[p + 2]! << 8) | raw[p + 3]!) >>> 0
+      p += 4
+    }
+    const bits = raw[p]!
+    this.nlriNext = readPrefixInto(raw, p + 1, end, bits, trie.qk, trie.words)
+    this.nlriPathId = pathId
+    return bits
   }
 
   /** Routes of a family read from raw[start..end) with the family's attribute set: plain IP prefixes in place, others decoded. */
@@ -366,17 +380,9 @@ export class AdjRibIn {
         return
       }
       const trie = t.trie!
-      let p = start
-      while (p < end) {
-        let pathId = 0
-        if (addPath) {
-          if (p + 4 > end) throw new RangeError('rib: NLRI path identifier overruns its field')
-          pathId = ((raw[p]! << 24) | (raw[p + 1]! << 16) | (raw[p + 2]! << 8) | raw[p + 3]!) >>> 0
-          p += 4
-        }
-        const bits = raw[p]!
-        p = readPrefixInto(raw, p + 1, end, bits, trie.qk, trie.words)
-        this.putAt(t, trie.insert(bits), peer, pathId, addPath, set, undefined)
+      for (let p = start; p < end; p = this.nlriNext) {
+        const bits = this.readPrefix(raw, p, end, addPath, trie)
+        this.putAt(t, trie.insert(bits), peer, this.nlriPathId, addPath, set, undefined)
       }
     } finally {
       this.sets.releaseIfUnused(set)

@@ -367,14 +367,6 @@ function delayingOpen(s: FsmState, e: FsmEvent): StepResult {
 
 function openSent(s: FsmState, e: FsmEvent): StepResult {
   switch (e.type) {
-    case 'ManualStop':
-    case 'AutomaticStop':
-      return stopEvent(s, e, true)
-    case 'HoldTimerExpires':
-      return toIdle(s, 'hold-timer-expired', {
-        notification: notify('NOTIFY.HOLD_TIMER_EXPIRED.UNSPECIFIC'),
-        countFailure: true,
-      })
     case 'TcpConnectionFails':
       // §8.2.2: close, keep listening for the peer, go to Active (no release: nothing was up).
       return {
@@ -390,54 +382,20 @@ function openSent(s: FsmState, e: FsmEvent): StepResult {
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
       return toIdle(s, 'notification-sent', { notification: e.notification, countFailure: true })
-    case 'OpenCollisionDump':
-      return toIdle(s, 'collision', {
-        notification: notify('NOTIFY.CEASE.CONNECTION_COLLISION_RESOLUTION'),
-        countFailure: true,
-      })
-    case 'NotifMsgVerErr':
-      return toIdle(s, 'notification-received', { countFailure: false })
-    case 'NotifMsg':
-      return toIdle(s, 'notification-received', { countFailure: true })
-    case 'IdleHoldTimerExpires':
     case 'StableTimerExpires':
-    case 'DelayOpenTimerExpires':
-    case 'ManualStart':
-    case 'ManualStartPassive':
-    case 'AutomaticStart':
-    case 'AutomaticStartPassive':
       return same(s)
     default:
-      return fsmError(s)
+      return openedSession(s, e)
   }
 }
 
 function openConfirm(s: FsmState, e: FsmEvent): StepResult {
   switch (e.type) {
-    case 'ManualStop':
-    case 'AutomaticStop':
-      return stopEvent(s, e, true)
-    case 'HoldTimerExpires':
-      return toIdle(s, 'hold-timer-expired', {
-        notification: notify('NOTIFY.HOLD_TIMER_EXPIRED.UNSPECIFIC'),
-        countFailure: true,
-      })
     case 'KeepaliveTimerExpires':
-      return same(s, [{ type: 'send-keepalive' }, start(KEEPALIVE, keepaliveTime(s.holdTime))])
-    case 'TcpConnectionFails':
-      return toIdle(s, 'tcp-failure', { countFailure: true })
-    case 'NotifMsg':
-      return toIdle(s, 'notification-received', { countFailure: true })
-    case 'NotifMsgVerErr':
-      return toIdle(s, 'notification-received', { countFailure: false })
+      return sendKeepalive(s)
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
       return toIdle(s, 'notification-sent', { notification: e.notification, countFailure: true })
-    case 'OpenCollisionDump':
-      return toIdle(s, 'collision', {
-        notification: notify('NOTIFY.CEASE.CONNECTION_COLLISION_RESOLUTION'),
-        countFailure: true,
-      })
     case 'KeepAliveMsg':
       return {
         state: { ...s, name: 'Established' },
@@ -447,16 +405,10 @@ function openConfirm(s: FsmState, e: FsmEvent): StepResult {
           { type: 'established' },
         ],
       }
-    case 'IdleHoldTimerExpires':
     case 'StableTimerExpires':
-    case 'DelayOpenTimerExpires':
-    case 'ManualStart':
-    case 'ManualStartPassive':
-    case 'AutomaticStart':
-    case 'AutomaticStartPassive':
       return same(s)
     default:
-      return fsmError(s)
+      return openedSession(s, e)
   }
 }
 
@@ -474,6 +426,29 @@ function restartHold(seconds: number): readonly FsmAction[] {
 
 function established(s: FsmState, e: FsmEvent): StepResult {
   switch (e.type) {
+    case 'KeepaliveTimerExpires':
+      return sendKeepalive(s)
+    case 'KeepAliveMsg':
+    case 'UpdateMsg':
+    case 'RouteRefreshMsg':
+      return same(s, s.holdTime > 0 ? restartHold(s.holdTime) : UNCHANGED)
+    case 'StableTimerExpires':
+      return same({ ...s, connectRetryCounter: 0 })
+    case 'UpdateMsgErr':
+    case 'BGPHeaderErr':
+      return toIdle(s, 'notification-sent', { notification: e.notification, countFailure: true })
+    default:
+      return openedSession(s, e)
+  }
+}
+
+function sendKeepalive(s: FsmState): StepResult {
+  return same(s, [{ type: 'send-keepalive' }, start(KEEPALIVE, keepaliveTime(s.holdTime))])
+}
+
+/** What OpenSent, OpenConfirm and Established do alike (§8.2.2); any other event is an FSM error. */
+function openedSession(s: FsmState, e: FsmEvent): StepResult {
+  switch (e.type) {
     case 'ManualStop':
     case 'AutomaticStop':
       return stopEvent(s, e, true)
@@ -482,23 +457,12 @@ function established(s: FsmState, e: FsmEvent): StepResult {
         notification: notify('NOTIFY.HOLD_TIMER_EXPIRED.UNSPECIFIC'),
         countFailure: true,
       })
-    case 'KeepaliveTimerExpires':
-      return same(s, [{ type: 'send-keepalive' }, start(KEEPALIVE, keepaliveTime(s.holdTime))])
-    case 'KeepAliveMsg':
-    case 'UpdateMsg':
-    case 'RouteRefreshMsg':
-      return same(s, s.holdTime > 0 ? restartHold(s.holdTime) : UNCHANGED)
-    case 'StableTimerExpires':
-      return same({ ...s, connectRetryCounter: 0 })
     case 'TcpConnectionFails':
       return toIdle(s, 'tcp-failure', { countFailure: true })
     case 'NotifMsg':
       return toIdle(s, 'notification-received', { countFailure: true })
     case 'NotifMsgVerErr':
       return toIdle(s, 'notification-received', { countFailure: false })
-    case 'UpdateMsgErr':
-    case 'BGPHeaderErr':
-      return toIdle(s, 'notification-sent', { notification: e.notification, countFailure: true })
     case 'OpenCollisionDump':
       return toIdle(s, 'collision', {
         notification: notify('NOTIFY.CEASE.CONNECTION_COLLISION_RESOLUTION'),

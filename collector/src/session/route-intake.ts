@@ -23,7 +23,6 @@ import {
   familyKey,
   familyNameOfKey,
   type NotificationMessage,
-  type RouteAttributes,
   type RouteRefreshMessage,
   type UpdateMessage,
   type UpdateRoutes,
@@ -41,7 +40,13 @@ import {
   type GrTimer,
   grStep,
 } from './graceful-restart.ts'
-import { announcedFamilies, newUpdateScan, scannedRoutes, scanUpdate } from './lean-update.ts'
+import {
+  announcedFamilies,
+  newUpdateScan,
+  scannedRoutes,
+  scanUpdate,
+  UNDECODED_ATTRIBUTES,
+} from './lean-update.ts'
 import { crossedLimit, maxPrefixNotification } from './max-prefix.ts'
 import type { Negotiated } from './negotiate.ts'
 import { receivedUpdate } from './received-update.ts'
@@ -50,16 +55,6 @@ import type { PeerSettings, SessionDeps } from './settings.ts'
 import { Timers } from './timers.ts'
 import { ProblemCounter, type ProblemCounts, updateNotification } from './update-errors.ts'
 import { withdrawalMessages } from './withdrawals.ts'
-
-const EMPTY_ATTRIBUTES: RouteAttributes = {
-  asPath: [],
-  atomicAggregate: false,
-  communities: [],
-  extendedCommunities: [],
-  ipv6ExtendedCommunities: [],
-  largeCommunities: [],
-  other: [],
-}
 
 /** What the intake needs from its peer. */
 export interface IntakeHooks {
@@ -361,7 +356,8 @@ export class RouteIntake {
         routes: {
           announce: [],
           withdraw: [{ family: batch.family, afi: batch.afi, safi: batch.safi, nlri: w.nlri }],
-          attributes: EMPTY_ATTRIBUTES,
+          // A withdrawal has no attributes: the same empty set the fast path leaves.
+          attributes: UNDECODED_ATTRIBUTES,
           disabled: [],
           treatedAsWithdraw: false,
         },

@@ -38,6 +38,7 @@
 import { type CodecContext, type FamilySet, registeredFamilies } from '../bgp/index.ts'
 import type { EventOrigin, PeerStateEvent, SessionState, UpdateEvent } from '../events/index.ts'
 import { formatIPv4, formatIPv6, parseIP } from '../wire/ip.ts'
+import { grown } from './native.ts'
 
 const MAGIC = [0x52, 0x4c, 0x42, 0x31] // "RLB1"
 const HEADER = 8
@@ -154,12 +155,8 @@ export class BatchWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
-    let cap = this.buf.length * 2
-    while (cap < this.pos + n) cap *= 2
-    const next = new Uint8Array(cap)
-    next.set(this.buf.subarray(0, this.pos))
-    this.buf = next
-    this.view = new DataView(next.buffer)
+    this.buf = grown(this.buf, this.pos, this.pos + n)
+    this.view = new DataView(this.buf.buffer)
   }
 
   private hostBytes(host: string): Uint8Array {

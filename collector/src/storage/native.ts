@@ -23,6 +23,15 @@
 const utf8 = new TextEncoder()
 
 /** A growable octet buffer with little-endian writers. */
+/** A buffer of at least `need` octets (doubling) holding buf's first `used`. */
+export function grown(buf: Uint8Array, used: number, need: number): Uint8Array {
+  let cap = buf.length * 2
+  while (cap < need) cap *= 2
+  const next = new Uint8Array(cap)
+  next.set(buf.subarray(0, used))
+  return next
+}
+
 export class Octets {
   buf: Uint8Array
   private view: DataView
@@ -35,12 +44,8 @@ export class Octets {
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
-    let cap = this.buf.length * 2
-    while (cap < this.pos + n) cap *= 2
-    const next = new Uint8Array(cap)
-    next.set(this.buf.subarray(0, this.pos))
-    this.buf = next
-    this.view = new DataView(next.buffer)
+    this.buf = grown(this.buf, this.pos, this.pos + n)
+    this.view = new DataView(this.buf.buffer)
   }
 
   u8(v: number): void {

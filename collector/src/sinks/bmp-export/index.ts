@@ -87,18 +87,14 @@ export class BmpExporter {
         ),
     )
     // Subscribed now, so that every OPEN is seen before start().
-    this.subscription = deps.bus.subscribe('bmp-export', () => {}, {
-      capacity: 1,
-      filter: (e) => {
-        try {
-          this.take(e)
-        } catch (err) {
-          if (this.internalErrors++ < 10)
-            deps.logger.error('bmp: internal error', { reason: (err as Error).stack ?? String(err) })
-        }
-        return false
+    this.subscription = deps.bus.tap(
+      'bmp-export',
+      (e) => this.take(e),
+      (err) => {
+        if (this.internalErrors++ < 10)
+          deps.logger.error('bmp: internal error', { reason: (err as Error).stack ?? String(err) })
       },
-    })
+    )
   }
 
   /** Connects to every station (and reconnects, with back-off, until stop). */

@@ -354,16 +354,21 @@ export class LiveSink {
     c.message(risError(message))
   }
 
-  /** Adds the subscription(s) of a ris_subscribe data object; false when refused (ris_error sent). */
-  subscribe(c: LiveClient, data: unknown): boolean {
-    let parsed: ReturnType<typeof parseSubscribe>
+  /** A ris_subscribe / ris_unsubscribe data object parsed, or undefined when refused (ris_error sent). */
+  private parse(c: LiveClient, data: unknown): ReturnType<typeof parseSubscribe> | undefined {
     try {
-      parsed = parseSubscribe(data, { domain: this.limits.domain })
+      return parseSubscribe(data, { domain: this.limits.domain })
     } catch (e) {
       if (!(e instanceof SubscribeError)) throw e
       this.error(c, e.message)
-      return false
+      return undefined
     }
+  }
+
+  /** Adds the subscription(s) of a ris_subscribe data object; false when refused (ris_error sent). */
+  subscribe(c: LiveClient, data: unknown): boolean {
+    const parsed = this.parse(c, data)
+    if (!parsed) return false
     const added: Subscription[] = []
     const seen = new Set<string>()
     for (const s of parsed.subscriptions) {
@@ -403,14 +408,8 @@ export class LiveSink {
   }
 
   unsubscribe(c: LiveClient, data: unknown): void {
-    let parsed: ReturnType<typeof parseSubscribe>
-    try {
-      parsed = parseSubscribe(data, { domain: this.limits.domain })
-    } catch (e) {
-      if (!(e instanceof SubscribeError)) throw e
-      this.error(c, e.message)
-      return
-    }
+    const parsed = this.parse(c, data)
+    if (!parsed) return
     let removed = 0
     for (const s of parsed.subscriptions) {
       const e = c.subs.get(s.key)

@@ -179,19 +179,15 @@ export class MrtDumpSink {
       onPublished: () => this.retention(),
     })
     // Taken at publish time and declined: nothing waits in the bus queue.
-    this.subscription = deps.bus.subscribe('mrt-dump', () => {}, {
-      capacity: 1,
-      filter: (e) => {
-        try {
-          this.take(e)
-        } catch (err) {
-          // A bug of ours must never reach the session that published.
-          if (this.internalErrors++ < 10)
-            deps.logger.error('mrt-dump: internal error', { reason: (err as Error).stack ?? String(err) })
-        }
-        return false
+    this.subscription = deps.bus.tap(
+      'mrt-dump',
+      (e) => this.take(e),
+      (err) => {
+        // A bug of ours must never reach the session that published.
+        if (this.internalErrors++ < 10)
+          deps.logger.error('mrt-dump: internal error', { reason: (err as Error).stack ?? String(err) })
       },
-    })
+    )
   }
 
   /** Creates the directory, removes what a crash left, applies retention, schedules the RIB dumps. */
